@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "oncostat/core.h"
+#include "oncostat/frame.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -77,6 +78,24 @@ size_t onc_text_width(const char *s);
 size_t onc_format_human(double v, int decimals, const char *na, char *buf, size_t cap);
 /* A P value as journals print it: "<0.0001", "0.032", "0.90". */
 size_t onc_format_p(double p, char *buf, size_t cap);
+
+/* ---- shared result pieces ---- */
+
+typedef enum onc_output_mode {
+    ONC_OUTPUT_TEXT = 0,    /* aligned tables for people */
+    ONC_OUTPUT_JSON = 1,    /* one JSON object, full precision */
+    ONC_OUTPUT_CSV = 2      /* the main table as CSV */
+} onc_output_mode;
+
+/* Inside an open JSON object: "n_total", "n_used", "n_excluded" and
+** "excluded": [{"reason", "count", "rows": [...]}]. */
+void onc_json_exclusions(onc_json *j, const onc_exclusions *ex);
+/* People's version: "Used 226 of 228 rows; excluded 2: missing value in
+** 'ph.ecog' (1 row: 14)". Prints nothing extra when nothing was excluded. */
+void onc_text_exclusions(FILE *fp, const onc_exclusions *ex);
+
+/* Column summary of a frame ("oncostat describe"). */
+onc_status onc_render_describe(const onc_frame *df, onc_output_mode mode, FILE *fp);
 
 /* ---- atomic output files ---- */
 

@@ -1,0 +1,2 @@
+/* placeholder during development */
+typedef int plot_placeholder;
