@@ -48,6 +48,7 @@ extern "C" {
 #define ONC_CSV_DEFAULT_MAX_ROWS 100000000u    /* data rows */
 #define ONC_CSV_DEFAULT_MAX_COLS 10000u        /* columns */
 #define ONC_CSV_DEFAULT_MAX_CELL_BYTES 1048576u /* bytes in one field (1 MiB) */
+#define ONC_CSV_DEFAULT_READ_BYTES 4194304u     /* file read buffer (4 MiB) */
 /* Hard limits of the reader's cell index: a larger cap is ONC_ERR_USAGE,
 ** a larger input ONC_ERR_LIMIT. */
 #define ONC_CSV_LIMIT_CELL_BYTES 8388607u       /* 8 MiB - 1 */
@@ -70,6 +71,9 @@ typedef struct onc_csv_options {
     size_t max_rows;          /* caps; 0 = the ONC_CSV_DEFAULT_* values */
     size_t max_cols;
     size_t max_cell_bytes;
+    size_t read_bytes;        /* onc_csv_read reads a file this many bytes at a
+                                 time (0 = ONC_CSV_DEFAULT_READ_BYTES); a row
+                                 longer than that enlarges the buffer */
 } onc_csv_options;
 
 /* Fill opt with the defaults: detect the separator, '.' decimal mark,

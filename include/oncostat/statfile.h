@@ -32,7 +32,8 @@
 **                             missing code does not become a level.
 **   variable label            column label
 **
-** Trailing blanks of strings are removed by ReadStat; leading blanks are kept.
+** SPSS and SAS strings lose their trailing blanks (fixed-width padding);
+** Stata strings are kept as stored.
 ** SAS value labels live in a separate catalog file, which is not read: SAS
 ** variables are plain numbers.  Text is returned as UTF-8; Stata files older
 ** than release 118 (Stata 14) are read as Windows-1252.  Invalid UTF-8 is an

@@ -462,8 +462,10 @@ onc_status onc_endpoint_derive(const onc_frame *df, const onc_endpoint_spec *spe
 cleanup:
     if (rc == ONC_ERR_NOMEM)
         onc_error_set(err, rc, df->source, 0, 0, NULL, "out of memory");
-    if (rc != ONC_OK || excluded == &local)
+    if (rc != ONC_OK || excluded == &local) {
         onc_exclusions_clear(excluded);
+        onc_exclusions_init(excluded, n);
+    }
     onc_endpoint_result_free(r);
     free(events);
     free(label_level);

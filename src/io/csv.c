@@ -2,7 +2,8 @@
 ** csv.c -- delimited text (CSV, semicolon CSV, TSV) into a typed data frame.
 **
 ** Design.  The input is read through a window (the whole buffer for
-** onc_csv_read_buffer, a reused 4 MiB chunk for a regular file), so memory
+** onc_csv_read_buffer, a reused chunk of opt->read_bytes for a regular
+** file), so memory
 ** stays near the size of the resulting frame and the bytes being worked on
 ** stay in the cache.  Rows are scanned into a small block index, and every
 ** full block is converted column by column while its bytes are still in
@@ -68,10 +69,6 @@ enum { CSV_END_FIELD, CSV_END_ROW, CSV_END_INPUT, CSV_END_MORE };
 enum { CSV_NUM_NO = 0, CSV_NUM_WHOLE, CSV_NUM_REAL };
 enum { CSV_DATE_NO = 0, CSV_DATE_OK, CSV_DATE_IMPOSSIBLE };
 
-/* Size of the read window for files; it grows only for a longer row. */
-#ifndef CSV_WINDOW_BYTES
-#define CSV_WINDOW_BYTES ((size_t)4 << 20)
-#endif
 /* Cells per block index (rows x columns), and the bounds on its rows:
 ** a block's bytes should stay in the cache while it is converted. */
 #define CSV_BLOCK_CELLS ((size_t)1 << 15)
@@ -154,6 +151,7 @@ typedef struct csv_reader {
     size_t pos;                  /* scan position in the window */
     size_t line;                 /* physical line at pos, 1-based */
     size_t safe_end;             /* just past the window's last line feed */
+    uint64_t input_size;         /* bytes of input, if known (0 = unknown) */
     uint64_t data_offset;        /* input offset of the first data row */
     size_t data_line;
 
@@ -440,12 +438,12 @@ static onc_status csv_check_byte(const csv_reader *rd, size_t row, size_t col,
     return ONC_OK;
 }
 
-static onc_status csv_too_long(const csv_reader *rd, size_t row, size_t col,
-                               size_t line, size_t n)
+/* (The message does not give the field's size: a field still being read
+** is refused as soon as it passes the cap.) */
+static onc_status csv_too_long(const csv_reader *rd, size_t row, size_t col, size_t line)
 {
     return csv_fail(rd, ONC_ERR_LIMIT, row, line, csv_column_name(rd, col),
-                    "field of %zu bytes is longer than the cap of %zu bytes",
-                    n, rd->max_cell);
+                    "field is longer than the cap of %zu bytes", rd->max_cell);
 }
 
 /*
@@ -565,7 +563,7 @@ static onc_status csv_field(csv_reader *rd, size_t row, size_t col,
             stop--;
     }
     if (stop - start > rd->max_cell)
-        return csv_too_long(rd, row, col, start_line, stop - start);
+        return csv_too_long(rd, row, col, start_line);
     rd->pos = pos;
     rd->line = line;
     *cell = ((uint64_t)start << CSV_OFFSET_SHIFT) | escaped | (uint64_t)(stop - start);
@@ -573,7 +571,7 @@ static onc_status csv_field(csv_reader *rd, size_t row, size_t col,
 more:
     /* Do not wait for the end of a field that is already too long. */
     if (pos - start > rd->max_cell)
-        return csv_too_long(rd, row, col, start_line, pos - start);
+        return csv_too_long(rd, row, col, start_line);
     *end = CSV_END_MORE;
     return ONC_OK;
 }
@@ -1393,11 +1391,25 @@ cleanup:
     return rc;
 }
 
-/* Room for more rows in every column's values. */
+/*
+** Room for more rows in every column's values.  After the first rows the
+** size of the input predicts the number of rows, so the arrays are
+** usually allocated once more at (nearly) their final size instead of
+** being doubled and copied.
+*/
 static onc_status csv_grow_rows(csv_reader *rd)
 {
+    uint64_t used = rd->base + rd->pos - rd->data_offset;
     size_t cap = rd->cap_rows ? rd->cap_rows * 2 : 4096, col;
 
+    if (rd->cap_rows > 0 && used > 0 && rd->input_size > rd->data_offset) {
+        double expected = (double)rd->n_rows * (double)(rd->input_size - rd->data_offset) /
+                          (double)used * 1.02 + 64.0;
+        if (expected > (double)cap && expected < (double)rd->max_rows)
+            cap = (size_t)expected;
+        else if (expected >= (double)rd->max_rows)
+            cap = rd->max_rows;
+    }
     if (cap > rd->max_rows)
         cap = rd->max_rows;
     for (col = 0; col < rd->n_cols; col++) {
@@ -1525,8 +1537,7 @@ static onc_status csv_read_rows(csv_reader *rd, size_t limit)
                     }
                     pos++;
                     if (stop_at - start > max_cell)
-                        return csv_too_long(rd, row, col, rd->line - (end == CSV_END_ROW),
-                                            stop_at - start);
+                        return csv_too_long(rd, row, col, rd->line - (end == CSV_END_ROW));
                     rd->cells[col * rd->block_cap + slot] =
                         ((uint64_t)start << CSV_OFFSET_SHIFT) | (uint64_t)(stop_at - start);
                     goto stored;
@@ -1637,23 +1648,35 @@ static onc_status csv_replay(csv_reader *rd, size_t rows)
 }
 
 /*
-** Refuse to guess: a text column holding a value laid out like a non-ISO
-** date was almost certainly meant to be dates.  Checked once per distinct
-** value; reported at the first row holding such a value.
+** Refuse to guess: a text column holding a value laid out like a date that
+** the date format (ISO without one) does not read was almost certainly
+** meant to be dates.  Checked once per distinct value; reported at the
+** first row holding such a value.
 */
 static onc_status csv_check_date_like(const csv_reader *rd, size_t col)
 {
     const csv_column_state *st = &rd->state[col];
     const csv_level *worst = NULL;
     char hint[64], shown[80];
-    int ambiguous, two_digit;
+    int ambiguous, two_digit, worst_kind = CSV_DATE_NO;
     size_t k, line;
 
     for (k = 0; k < st->levels.n; k++) {
         const csv_level *lv = &st->levels.items[k];
-        if ((worst == NULL || lv->first_row < worst->first_row) &&
-            onc_date_looks_like(lv->text, lv->len))
+        const char *s = lv->text;
+        size_t n = lv->len;
+        double v;
+        int kind;
+
+        if ((worst != NULL && lv->first_row >= worst->first_row) ||
+            !onc_date_looks_like(s, n))
+            continue;
+        csv_trim(&s, &n);
+        kind = csv_parse_date(rd, s, n, &v);
+        if (kind != CSV_DATE_OK) {
             worst = lv;
+            worst_kind = kind;
+        }
     }
     if (worst == NULL)
         return ONC_OK;
@@ -1661,6 +1684,8 @@ static onc_status csv_check_date_like(const csv_reader *rd, size_t col)
     onc_date_suggest_format(worst->text, worst->len, hint, sizeof hint, &ambiguous,
                             &two_digit);
     csv_show(shown, sizeof shown, worst->text, worst->len);
+    if (worst_kind == CSV_DATE_IMPOSSIBLE)
+        return csv_impossible_date(rd, col, worst->first_row, worst->first_offset, shown);
     if (two_digit)
         return csv_fail(rd, ONC_ERR_PARSE, worst->first_row + 1, line, rd->names[col],
                         "ambiguous date '%s': two-digit years do not say their century; "
@@ -1684,6 +1709,9 @@ static onc_status csv_finish_column(csv_reader *rd, size_t col, onc_column *out)
     onc_status rc;
 
     if (!st->text) {
+        double *fit = onc_reallocarray(st->num, rd->n_rows, sizeof *fit);
+        if (fit != NULL)
+            st->num = fit;   /* give back the unused tail of the estimate */
         if (st->type == ONC_COL_INTEGER)
             for (r = 0; r < rd->n_rows; r++)
                 st->num[r] += 0.0;   /* "-0" is the integer 0 */
@@ -1718,6 +1746,11 @@ static onc_status csv_finish_column(csv_reader *rd, size_t col, onc_column *out)
     out->type = ONC_COL_FACTOR;
     out->code = st->code;
     st->code = NULL;
+    {
+        int32_t *fit = onc_reallocarray(out->code, rd->n_rows, sizeof *fit);
+        if (fit != NULL)
+            out->code = fit;
+    }
     return ONC_OK;
 }
 
@@ -1944,6 +1977,7 @@ onc_status onc_csv_read_buffer(const char *data, size_t len, const char *name,
     rd.len = len;
     rd.eof = 1;
     rd.fd = -1;
+    rd.input_size = len;
     rd.safe_end = len;
     while (rd.safe_end > 0 && rd.data[rd.safe_end - 1] != '\n')
         rd.safe_end--;
@@ -2039,9 +2073,10 @@ onc_status onc_csv_read(const char *path, const onc_csv_options *opt,
     }
     memset(&rd, 0, sizeof rd);
     rd.fd = fd;
+    rd.input_size = (uint64_t)before.st_size;
     rd.name = path;
     rd.err = err;
-    rd.window_cap = CSV_WINDOW_BYTES;
+    rd.window_cap = opt->read_bytes ? opt->read_bytes : ONC_CSV_DEFAULT_READ_BYTES;
     rd.window = malloc(rd.window_cap);
     rd.data = rd.window;
     if (rd.window == NULL)

@@ -8,6 +8,12 @@
 ** variable is turned into a typed column, because in Stata files the value
 ** labels arrive after the data and the column type (integer or not) depends
 ** on every value.  The mapping rules are listed in oncostat/statfile.h.
+**
+** Files are mapped into memory and every parse reads through the in-memory
+** I/O handlers below, so files, buffers and the fuzz target share one path.
+** ReadStat 1.1.8 trusts a few fields of damaged Stata files (strL records
+** and label set names without a NUL); those are checked or bounded here
+** before their text is read.
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -104,6 +110,7 @@ typedef struct statfile_ctx {
     statfile_label *labels;
     size_t n_labels, cap_labels;
     size_t text_bytes;
+    size_t set_name_max;         /* bound on value label set names */
     onc_status status;           /* failure raised inside a callback */
     onc_error *err;
     char detail[256];            /* last message from ReadStat */
@@ -497,8 +504,8 @@ static long statfile_days_from_civil(long y, long m, long d)
 /*
 ** Stata %tC counts the leap seconds inserted since 1972 (IERS Bulletin C),
 ** so the clock reads 23:59:60 at the end of these days.  Converting to a day
-** removes the leap seconds passed; an instant inside a leap second belongs
-** to the day it ends.
+** removes the leap seconds passed, counting one in progress, which puts
+** 23:59:60 on the day it ends.
 */
 static double statfile_stata_leap_day(double ms)
 {
@@ -517,11 +524,9 @@ static double statfile_stata_leap_day(double ms)
     for (i = 0; i < sizeof leap / sizeof leap[0]; i++) {
         double day = (double)statfile_days_from_civil(leap[i][0], leap[i][1], leap[i][2]) +
                      STATFILE_1960_EPOCH_DAYS;
-        double start = (day + 1.0) * STATFILE_SECONDS_PER_DAY + (double)i;
-        if (secs < start)
+        /* The i-th leap second starts after i earlier ones. */
+        if (secs < (day + 1.0) * STATFILE_SECONDS_PER_DAY + (double)i)
             break;
-        if (secs < start + 1.0)
-            return day - STATFILE_1960_EPOCH_DAYS;
         passed = i + 1;
     }
     return floor((secs - (double)passed) / STATFILE_SECONDS_PER_DAY) -
@@ -611,9 +616,10 @@ static onc_status statfile_fail(statfile_ctx *ctx, onc_status status, size_t row
     return status;
 }
 
-/* Copy text from the file, refusing invalid UTF-8 and counting the bytes
-** against the text cap.  NULL text gives NULL. */
-static onc_status statfile_copy_text(statfile_ctx *ctx, const char *text,
+/* Copy text from the file (at most `max` bytes: see set_name_max),
+** refusing invalid UTF-8 and counting the bytes against the text cap.
+** NULL text gives NULL. */
+static onc_status statfile_copy_text(statfile_ctx *ctx, const char *text, size_t max,
                                      size_t row, const char *column,
                                      const char *what, char **out)
 {
@@ -622,7 +628,7 @@ static onc_status statfile_copy_text(statfile_ctx *ctx, const char *text,
     *out = NULL;
     if (text == NULL)
         return ONC_OK;
-    len = strlen(text);
+    len = strnlen(text, max);
     if (!statfile_utf8_valid(text, len)) {
         char msg[160];
         snprintf(msg, sizeof msg, "%s is not valid UTF-8", what);
@@ -692,7 +698,7 @@ static onc_status statfile_intern(statfile_ctx *ctx, statfile_var *v,
     if (t->n >= INT32_MAX - 1)
         return statfile_fail(ctx, ONC_ERR_LIMIT, row, v->name,
                              "too many distinct values in one column");
-    rc = statfile_copy_text(ctx, s, row, v->name, "a value", &copy);
+    rc = statfile_copy_text(ctx, s, SIZE_MAX, row, v->name, "a value", &copy);
     if (rc != ONC_OK)
         return rc;
     if (t->n == t->cap) {
@@ -823,18 +829,20 @@ static int statfile_on_variable(int index, readstat_variable_t *variable,
     v->integer_storage = type == READSTAT_TYPE_INT8 || type == READSTAT_TYPE_INT16 ||
                          type == READSTAT_TYPE_INT32;
     if (statfile_copy_text(ctx, readstat_variable_get_name(variable) ?
-                           readstat_variable_get_name(variable) : "",
+                           readstat_variable_get_name(variable) : "", SIZE_MAX,
                            0, NULL, "a column name", &v->name) != ONC_OK)
         return READSTAT_HANDLER_ABORT;
     if (label != NULL && label[0] != '\0' &&
-        statfile_copy_text(ctx, label, 0, v->name, "the column label", &v->label) != ONC_OK)
+        statfile_copy_text(ctx, label, SIZE_MAX, 0, v->name, "the column label",
+                           &v->label) != ONC_OK)
         return READSTAT_HANDLER_ABORT;
     if (format != NULL && format[0] != '\0' &&
-        statfile_copy_text(ctx, format, 0, v->name, "the display format", &v->format) != ONC_OK)
+        statfile_copy_text(ctx, format, SIZE_MAX, 0, v->name, "the display format",
+                           &v->format) != ONC_OK)
         return READSTAT_HANDLER_ABORT;
     if (val_labels != NULL && val_labels[0] != '\0' &&
-        statfile_copy_text(ctx, val_labels, 0, v->name, "the value label set name",
-                           &v->label_set) != ONC_OK)
+        statfile_copy_text(ctx, val_labels, ctx->set_name_max, 0, v->name,
+                           "the value label set name", &v->label_set) != ONC_OK)
         return READSTAT_HANDLER_ABORT;
     /* Numeric user-defined missing values (SPSS); string ones are left to
     ** readstat_value_is_missing(). */
@@ -999,10 +1007,11 @@ static int statfile_on_value_label(const char *set, readstat_value_t value,
     ctx->n_labels++;
     l->is_string = is_string;
     l->key = key;
-    if (statfile_copy_text(ctx, set, 0, NULL, "a value label set name", &l->set) != ONC_OK ||
-        statfile_copy_text(ctx, label ? label : "", 0, NULL, "a value label",
+    if (statfile_copy_text(ctx, set, ctx->set_name_max, 0, NULL, "a value label set name",
+                           &l->set) != ONC_OK ||
+        statfile_copy_text(ctx, label ? label : "", SIZE_MAX, 0, NULL, "a value label",
                            &l->text) != ONC_OK ||
-        (is_string && statfile_copy_text(ctx, readstat_string_value(value), 0, NULL,
+        (is_string && statfile_copy_text(ctx, readstat_string_value(value), SIZE_MAX, 0, NULL,
                                          "a labelled value", &l->string_key) != ONC_OK))
         return READSTAT_HANDLER_ABORT;
     return READSTAT_HANDLER_OK;
@@ -1552,6 +1561,10 @@ static onc_status statfile_parse(statfile_ctx *ctx, onc_format format,
         if (release > 0 && release < 118)
             readstat_set_file_character_encoding(parser, "WINDOWS-1252");
         ctx->family = STATFILE_STATA;
+        /* ReadStat (1.1.8) passes label set names straight from the file's
+        ** fixed-width fields, which need not hold a NUL: bound them by the
+        ** field width of the release. */
+        ctx->set_name_max = release >= 118 ? 129 : release >= 110 ? 33 : 9;
         if (!statfile_dta_strls_terminated(memory->data, memory->len)) {
             readstat_parser_free(parser);
             return statfile_fail(ctx, ONC_ERR_PARSE, 0, NULL,
@@ -1648,6 +1661,7 @@ static onc_status statfile_read_memory(const void *data, size_t len, onc_format 
     ctx.file = file;
     ctx.err = err;
     ctx.declared_rows = -1;
+    ctx.set_name_max = SIZE_MAX;
     rc = statfile_parse(&ctx, format, &memory, &peek, out);
     statfile_ctx_release(&ctx);
     return rc;

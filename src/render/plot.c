@@ -912,14 +912,12 @@ onc_status onc_plot_pretty(double lo, double hi, int n, double *breaks,
     if (count > cap)
         return onc_error_set(err, ONC_ERR_LIMIT, NULL, 0, 0, NULL,
                              "the axis needs %zu breaks; room for %zu", count, cap);
-    /* seq.int(l, u, length.out = count): both ends exact, the first half
-    ** counted up from l and the second half down from u. */
-    breaks[0] = l;
-    if (count > 1)
-        breaks[count - 1] = u;
-    by = count > 2 ? (u - l) / (double)(count - 1) : 0;
-    for (i = 1; i + 1 < count; i++)
-        breaks[i] = i < count / 2 ? l + (double)i * by : u - (double)(count - 1 - i) * by;
+    /* seq.int(l, u, length.out = count) as R 4.2 computes it: l + i * by,
+    ** with the last value exactly u. */
+    by = count > 1 ? (u - l) / (double)(count - 1) : 0;
+    for (i = 0; i + 1 < count; i++)
+        breaks[i] = l + (double)i * by;
+    breaks[count - 1] = u;
     if (ndiv > 0) {
         double delta = (u - l) / ndiv;
 
@@ -1086,24 +1084,22 @@ int plot_labels_fit(const double *x, const double *width, size_t n, double gap)
     return 1;
 }
 
-int plot_breaks_valid(plot_builder *b, const double *breaks, size_t n, const char *what)
+size_t plot_flow(const double *width, size_t n, double max_width, double gap, double *x,
+                 size_t *row)
 {
-    size_t i;
+    size_t i, r = 0;
+    double at = 0;
 
-    if (n == 0 || n > ONC_PLOT_MAX_BREAKS) {
-        plot_builder_fail(b, ONC_ERR_USAGE, "%s: give 1 to %d breaks, not %zu", what,
-                          ONC_PLOT_MAX_BREAKS, n);
-        return 0;
-    }
     for (i = 0; i < n; i++) {
-        if (!isfinite(breaks[i]) || (i > 0 && !(breaks[i] > breaks[i - 1]))) {
-            plot_builder_fail(b, ONC_ERR_USAGE,
-                              "%s: break %zu (%g) is not finite and above the one before",
-                              what, i + 1, breaks[i]);
-            return 0;
+        if (at > 0 && at + width[i] > max_width) {
+            r++;
+            at = 0;
         }
+        x[i] = at;
+        row[i] = r;
+        at += width[i] + gap;
     }
-    return 1;
+    return n > 0 ? r + 1 : 0;
 }
 
 /* ------------------------------------------------------------------ */

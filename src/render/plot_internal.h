@@ -135,9 +135,12 @@ onc_plot_box plot_place_box(const plot_builder *b, double w, double h, double in
                             const onc_plot_box *taken, size_t n_taken, int *found);
 
 /*
-** Check that breaks are finite and strictly increasing; name them in the
-** builder's error as `what` otherwise.
+** Flow legend entries of the given widths into rows no wider than
+** max_width, `gap` apart: x[i] receives each entry's offset within its row
+** and row[i] its row.  Returns the number of rows (0 for no entries).
+** Used when a legend is too tall to sit inside its panel.
 */
-int plot_breaks_valid(plot_builder *b, const double *breaks, size_t n, const char *what);
+size_t plot_flow(const double *width, size_t n, double max_width, double gap, double *x,
+                 size_t *row);
 
 #endif

@@ -208,7 +208,7 @@ static onc_status resid_sweep(const cox_prep *pp, int efron, const double *lp,
     }
     for (i = 0; i < n; i++) {
         if (mart)
-            mart[i] = (double)pp->event[i] - mart[i];
+            mart[i] += (double)pp->event[i];
         for (j = 0; j < p; j++) {
             if (score)
                 score[i * p + j] /= pp->scale[j];

@@ -11,8 +11,8 @@
 **
 ** Numerics: covariates are centred and scaled internally (the estimates are
 ** transformed back), and every weighted least-squares problem is solved by
-** a QR factorisation built one row at a time with Givens rotations
-** (Miller 1992, AS 274; the method of R's biglm).  Memory is O(p^2) beyond
+** a QR factorisation built one row at a time with square-root-free Givens
+** rotations (Gentleman 1974; Miller 1992, AS 274, the method of R's biglm).  Memory is O(p^2) beyond
 ** the n-vectors of results, the condition number is not squared as with
 ** normal equations, and 10 million rows need no copy of the design.
 **
@@ -60,9 +60,7 @@
 #define LOGISTIC_MAX_TOTAL_WEIGHT 1e150
 
 typedef enum logistic_pass {
-    LOGISTIC_PASS_DESIGN,       /* prior weights, no response */
-    LOGISTIC_PASS_IRLS,         /* IRLS weights, working response */
-    LOGISTIC_PASS_NEWTON,       /* IRLS weights, (y - mu) / mu' */
+    LOGISTIC_PASS_DESIGN,       /* prior weights, all rows */
     LOGISTIC_PASS_COMPLEMENT    /* prior weights, rows not set aside */
 } logistic_pass;
 
@@ -75,8 +73,9 @@ typedef struct logistic_work {
     double *zbuf;               /* LOGISTIC_BLOCK x q, row-major */
     size_t k;                   /* columns in the current factorisation */
     size_t *cols;               /* q: their indices */
-    double *r;                  /* k x k upper triangle, row-major */
-    double *qty;                /* k */
+    double *d;                  /* k: row scales of the factorisation */
+    double *rbar;               /* k x k unit upper triangle, row-major */
+    double *thetab;             /* k: transformed response */
     double *norm2;              /* k: weighted sums of squares */
     double *row;                /* k */
     double *eta, *mu;           /* n */
@@ -138,82 +137,136 @@ static void logistic_fill_block(logistic_work *lw, size_t i0, size_t m)
     }
 }
 
-/* Rotate the weighted row (lw->row, resp) into the triangular factor. */
-static void logistic_givens(logistic_work *lw, double resp)
+/*
+** Rotate the row (lw->row, resp) with weight w into the factorisation
+** R = D^{1/2} Rbar by square-root-free Givens rotations (Gentleman 1974;
+** AS 274's INCLUD).
+*/
+static void logistic_include(logistic_work *lw, double w, double resp)
 {
     size_t k = lw->k, a, b;
-    double *r = lw->r, *row = lw->row;
+    double *row = lw->row;
 
-    for (a = 0; a < k; a++) {
-        double xa = row[a], raa, h, c, s, t;
+    for (a = 0; a < k && w != 0.0; a++) {
+        double xa = row[a], di, dpi, cbar, sbar, *rb;
 
         if (xa == 0.0)
             continue;
-        raa = r[a * k + a];
-        h = sqrt(raa * raa + xa * xa);
-        c = raa / h;
-        s = xa / h;
-        r[a * k + a] = h;
+        di = lw->d[a];
+        dpi = di + w * xa * xa;
+        cbar = di / dpi;
+        sbar = w * xa / dpi;
+        w *= cbar;
+        lw->d[a] = dpi;
+        rb = lw->rbar + a * k;
         for (b = a + 1; b < k; b++) {
-            t = r[a * k + b];
-            r[a * k + b] = c * t + s * row[b];
-            row[b] = c * row[b] - s * t;
+            double xb = row[b];
+
+            row[b] = xb - xa * rb[b];
+            rb[b] = cbar * rb[b] + sbar * xb;
         }
-        t = lw->qty[a];
-        lw->qty[a] = c * t + s * resp;
-        resp = c * resp - s * t;
+        {
+            double xb = resp;
+
+            resp = xb - xa * lw->thetab[a];
+            lw->thetab[a] = cbar * lw->thetab[a] + sbar * xb;
+        }
     }
 }
 
+static void logistic_reset(logistic_work *lw)
+{
+    size_t k = lw->k;
+
+    memset(lw->d, 0, k * sizeof *lw->d);
+    memset(lw->rbar, 0, k * k * sizeof *lw->rbar);
+    memset(lw->thetab, 0, k * sizeof *lw->thetab);
+    memset(lw->norm2, 0, k * sizeof *lw->norm2);
+}
+
 /*
-** One pass over the data accumulating the QR factorisation of the weighted
-** design restricted to lw->cols, with the weights and response of `pass`.
+** One pass accumulating the factorisation of the design restricted to
+** lw->cols, weighted by the prior weights (no response), for aliasing.
 */
 static void logistic_qr_pass(logistic_work *lw, logistic_pass pass)
 {
     size_t k = lw->k, i0, r, a;
 
-    memset(lw->r, 0, k * k * sizeof *lw->r);
-    memset(lw->qty, 0, k * sizeof *lw->qty);
-    memset(lw->norm2, 0, k * sizeof *lw->norm2);
+    logistic_reset(lw);
     for (i0 = 0; i0 < lw->n; i0 += LOGISTIC_BLOCK) {
         size_t m = lw->n - i0 < LOGISTIC_BLOCK ? lw->n - i0 : LOGISTIC_BLOCK;
 
         logistic_fill_block(lw, i0, m);
         for (r = 0; r < m; r++) {
             size_t i = i0 + r;
-            double w = logistic_weight(lw, i), wt, resp = 0.0, sw;
+            double w = logistic_weight(lw, i);
             const double *z = lw->zbuf + r * lw->q;
 
-            if (!(w > 0.0))
+            if (!(w > 0.0) || (pass == LOGISTIC_PASS_COMPLEMENT && lw->skip[i]))
                 continue;
-            if (pass == LOGISTIC_PASS_COMPLEMENT && lw->skip[i])
-                continue;
-            if (pass == LOGISTIC_PASS_IRLS || pass == LOGISTIC_PASS_NEWTON) {
-                double me = logistic_mu_eta(lw->eta[i]);
-                double var = lw->mu[i] * (1.0 - lw->mu[i]);
-
-                if (me == 0.0 || !(var > 0.0))
-                    continue;
-                wt = w * me * me / var;
-                resp = (lw->y[i] - lw->mu[i]) / me;
-                if (pass == LOGISTIC_PASS_IRLS)
-                    resp += lw->eta[i];
-            } else {
-                wt = w;
-            }
-            sw = sqrt(wt);
             for (a = 0; a < k; a++) {
-                lw->row[a] = sw * z[lw->cols[a]];
-                lw->norm2[a] += lw->row[a] * lw->row[a];
+                lw->row[a] = z[lw->cols[a]];
+                lw->norm2[a] += w * lw->row[a] * lw->row[a];
             }
-            logistic_givens(lw, sw * resp);
+            logistic_include(lw, w, 0.0);
         }
     }
 }
 
-/* Solve R b = v in place (upper triangular, first m columns of k). */
-static void logistic_backsolve(const double *r, size_t k, size_t m, double *v)
+/*
+** One IRLS pass: with beta (standardised coordinates, 0 where aliased) the
+** linear predictor and fitted values are recomputed first; with NULL those
+** already in lw->eta and lw->mu (the start) are used.  Returns the deviance
+** there and leaves the factorisation of the weighted least-squares problem
+** for the working response, as glm.fit sets it up:
+**   weight w mu'^2 / var(mu), response eta + (y - mu) / mu'.
+** Solving it gives the next iterate; at convergence it also gives the
+** information matrix at the estimate and, by difference, the next step.
+*/
+static double logistic_irls_pass(logistic_work *lw, const double *beta)
+{
+    size_t k = lw->k, q = lw->q, i0, r, a, j;
+    double dev = 0.0;
+
+    logistic_reset(lw);
+    for (i0 = 0; i0 < lw->n; i0 += LOGISTIC_BLOCK) {
+        size_t m = lw->n - i0 < LOGISTIC_BLOCK ? lw->n - i0 : LOGISTIC_BLOCK;
+
+        logistic_fill_block(lw, i0, m);
+        for (r = 0; r < m; r++) {
+            size_t i = i0 + r;
+            const double *z = lw->zbuf + r * q;
+            double w = logistic_weight(lw, i), eta, mu, me, var, wt;
+
+            if (beta != NULL) {
+                eta = 0.0;
+                for (j = 0; j < q; j++)
+                    eta += z[j] * beta[j];
+                lw->eta[i] = eta;
+                lw->mu[i] = logistic_linkinv(eta);
+            }
+            if (!(w > 0.0))
+                continue;
+            eta = lw->eta[i];
+            mu = lw->mu[i];
+            dev += logistic_dev_resid(lw->y[i], mu, w);
+            me = logistic_mu_eta(eta);
+            var = mu * (1.0 - mu);
+            if (me == 0.0 || !(var > 0.0))
+                continue;
+            wt = w * me * me / var;
+            for (a = 0; a < k; a++) {
+                lw->row[a] = z[lw->cols[a]];
+                lw->norm2[a] += wt * lw->row[a] * lw->row[a];
+            }
+            logistic_include(lw, wt, eta + (lw->y[i] - mu) / me);
+        }
+    }
+    return dev;
+}
+
+/* Solve Rbar b = v in place (unit upper triangular, first m columns of k). */
+static void logistic_backsolve(const double *rbar, size_t k, size_t m, double *v)
 {
     size_t a, b;
 
@@ -221,8 +274,8 @@ static void logistic_backsolve(const double *r, size_t k, size_t m, double *v)
         double s = v[a];
 
         for (b = a + 1; b < m; b++)
-            s -= r[a * k + b] * v[b];
-        v[a] = s / r[a * k + a];
+            s -= rbar[a * k + b] * v[b];
+        v[a] = s;
     }
 }
 
@@ -231,12 +284,11 @@ static size_t logistic_first_aliased(const logistic_work *lw)
 {
     size_t a;
 
-    for (a = 0; a < lw->k; a++) {
-        double rn = fabs(lw->r[a * lw->k + a]);
-
-        if (!(lw->norm2[a] > 0.0) || !(rn > LOGISTIC_ALIAS_TOL * sqrt(lw->norm2[a])))
+    /* |R_aa| = sqrt(d_a) is the residual norm of column a. */
+    for (a = 0; a < lw->k; a++)
+        if (!(lw->norm2[a] > 0.0) ||
+            !(lw->d[a] > LOGISTIC_ALIAS_TOL * LOGISTIC_ALIAS_TOL * lw->norm2[a]))
             return a;
-    }
     return lw->k;
 }
 
@@ -277,10 +329,10 @@ static int logistic_find_aliased(logistic_work *lw, logistic_pass pass,
         if (infinite == NULL)
             continue;
         /* Null vector: e_col minus the regression of column `col` on the
-        ** earlier independent columns, c = R11^{-1} r12. */
+        ** earlier independent columns, c = R11^{-1} r12 = Rbar11^{-1} rbar12. */
         for (b = 0; b < a; b++)
-            v[b] = lw->r[b * lw->k + a];
-        logistic_backsolve(lw->r, lw->k, a, v);
+            v[b] = lw->rbar[b * lw->k + a];
+        logistic_backsolve(lw->rbar, lw->k, a, v);
         {
             double u0 = 0.0, size0 = 0.0, vmax = 1.0;
             size_t j;
@@ -323,41 +375,6 @@ static void logistic_untransform(const logistic_work *lw, double *v)
         v0 -= v[j] * lw->mean[j - 1];
     }
     v[0] = v0;
-}
-
-/* eta = Z beta (beta in standardised coordinates, 0 where excluded). */
-static void logistic_eta_pass(logistic_work *lw, const double *beta)
-{
-    size_t i0, r, j, q = lw->q;
-
-    for (i0 = 0; i0 < lw->n; i0 += LOGISTIC_BLOCK) {
-        size_t m = lw->n - i0 < LOGISTIC_BLOCK ? lw->n - i0 : LOGISTIC_BLOCK;
-
-        logistic_fill_block(lw, i0, m);
-        for (r = 0; r < m; r++) {
-            const double *z = lw->zbuf + r * q;
-            double s = 0.0;
-
-            for (j = 0; j < q; j++)
-                s += z[j] * beta[j];
-            lw->eta[i0 + r] = s;
-            lw->mu[i0 + r] = logistic_linkinv(s);
-        }
-    }
-}
-
-static double logistic_deviance(const logistic_work *lw)
-{
-    double dev = 0.0;
-    size_t i;
-
-    for (i = 0; i < lw->n; i++) {
-        double w = logistic_weight(lw, i);
-
-        if (w > 0.0)
-            dev += logistic_dev_resid(lw->y[i], lw->mu[i], w);
-    }
-    return dev;
 }
 
 /*
@@ -499,11 +516,11 @@ onc_status onc_logistic_fit(const double *x, size_t n, size_t p,
     logistic_work lw;
     onc_logistic_result *fit = NULL;
     double tol = ONC_PS_FIT_TOLERANCE, total = 0.0, dev, devold;
-    double *beta = NULL, *beta_old = NULL, *work = NULL, *rinv = NULL;
+    double *beta = NULL, *beta_new = NULL, *work = NULL, *rinv = NULL;
     double *delta = NULL, *vs = NULL;
     int *excluded = NULL;
     unsigned char *skip = NULL;
-    int max_iter = ONC_PS_FIT_MAX_ITER, iter, have_old = 0;
+    int max_iter = ONC_PS_FIT_MAX_ITER, iter;
     size_t q = p + 1, i, j, a, b;
 
     memset(&lw, 0, sizeof lw);
@@ -532,12 +549,13 @@ onc_status onc_logistic_fit(const double *x, size_t n, size_t p,
     lw.scale = onc_callocarray(p ? p : 1, sizeof *lw.scale);
     lw.zbuf = onc_mallocarray(LOGISTIC_BLOCK * q, sizeof *lw.zbuf);
     lw.cols = onc_mallocarray(q, sizeof *lw.cols);
-    lw.r = onc_mallocarray(q * q, sizeof *lw.r);
-    lw.qty = onc_mallocarray(q, sizeof *lw.qty);
+    lw.d = onc_mallocarray(q, sizeof *lw.d);
+    lw.rbar = onc_mallocarray(q * q, sizeof *lw.rbar);
+    lw.thetab = onc_mallocarray(q, sizeof *lw.thetab);
     lw.norm2 = onc_mallocarray(q, sizeof *lw.norm2);
     lw.row = onc_mallocarray(q, sizeof *lw.row);
     beta = onc_callocarray(q, sizeof *beta);
-    beta_old = onc_callocarray(q, sizeof *beta_old);
+    beta_new = onc_callocarray(q, sizeof *beta_new);
     work = onc_callocarray(3 * q, sizeof *work);
     rinv = onc_callocarray(q * q, sizeof *rinv);
     delta = onc_callocarray(q, sizeof *delta);
@@ -546,8 +564,9 @@ onc_status onc_logistic_fit(const double *x, size_t n, size_t p,
     skip = onc_callocarray(n, sizeof *skip);
     fit = calloc(1, sizeof *fit);
     if (lw.mean == NULL || lw.scale == NULL || lw.zbuf == NULL || lw.cols == NULL ||
-        lw.r == NULL || lw.qty == NULL || lw.norm2 == NULL || lw.row == NULL ||
-        beta == NULL || beta_old == NULL || work == NULL || rinv == NULL ||
+        lw.d == NULL || lw.rbar == NULL || lw.thetab == NULL || lw.norm2 == NULL ||
+        lw.row == NULL ||
+        beta == NULL || beta_new == NULL || work == NULL || rinv == NULL ||
         delta == NULL || vs == NULL || excluded == NULL || skip == NULL || fit == NULL)
         goto nomem;
     fit->n = n;
@@ -579,58 +598,56 @@ onc_status onc_logistic_fit(const double *x, size_t n, size_t p,
         lw.eta[i] = log(ms / (1.0 - ms));
         lw.mu[i] = logistic_linkinv(lw.eta[i]);
     }
-    devold = logistic_deviance(&lw);
+    devold = logistic_irls_pass(&lw, NULL);
     dev = devold;
 
     for (iter = 1; iter <= max_iter; iter++) {
         int halving;
 
-        logistic_qr_pass(&lw, LOGISTIC_PASS_IRLS);
         for (a = 0; a < lw.k; a++)
-            work[a] = lw.qty[a];
-        logistic_backsolve(lw.r, lw.k, lw.k, work);
-        memset(beta, 0, q * sizeof *beta);
+            work[a] = lw.thetab[a];
+        logistic_backsolve(lw.rbar, lw.k, lw.k, work);
+        memset(beta_new, 0, q * sizeof *beta_new);
         for (a = 0; a < lw.k; a++)
-            beta[lw.cols[a]] = work[a];
-        logistic_eta_pass(&lw, beta);
-        dev = logistic_deviance(&lw);
+            beta_new[lw.cols[a]] = work[a];
+        dev = logistic_irls_pass(&lw, beta_new);
         /* glm.fit halves the step while the deviance is not finite. */
-        for (halving = 0; !isfinite(dev) && have_old && halving < LOGISTIC_MAX_HALVING;
+        for (halving = 0; !isfinite(dev) && iter > 1 && halving < LOGISTIC_MAX_HALVING;
              halving++) {
             for (j = 0; j < q; j++)
-                beta[j] = 0.5 * (beta[j] + beta_old[j]);
-            logistic_eta_pass(&lw, beta);
-            dev = logistic_deviance(&lw);
+                beta_new[j] = 0.5 * (beta_new[j] + beta[j]);
+            dev = logistic_irls_pass(&lw, beta_new);
         }
         if (!isfinite(dev)) {
             st = onc_error_set(err, ONC_ERR_COMPUTE, NULL, 0, 0, NULL,
                                "logistic regression: no finite deviance could be reached");
             goto cleanup;
         }
+        memcpy(beta, beta_new, q * sizeof *beta);
         fit->iterations = iter;
         if (fabs(dev - devold) / (fabs(dev) + 0.1) < tol) {
             fit->converged = 1;
             break;
         }
         devold = dev;
-        memcpy(beta_old, beta, q * sizeof *beta);
-        have_old = 1;
     }
 
-    /* Information and one more Newton step at the estimate. */
-    logistic_qr_pass(&lw, LOGISTIC_PASS_NEWTON);
+    /* The last pass was at the estimate: its factorisation is the
+    ** information there, and its solution minus the estimate is the next
+    ** Newton step. */
     for (a = 0; a < lw.k; a++)
-        work[a] = lw.qty[a];
-    logistic_backsolve(lw.r, lw.k, lw.k, work);
+        work[a] = lw.thetab[a];
+    logistic_backsolve(lw.rbar, lw.k, lw.k, work);
     memset(delta, 0, q * sizeof *delta);
     for (a = 0; a < lw.k; a++)
-        delta[lw.cols[a]] = work[a];
-    /* R^{-1} column by column, then V = R^{-1} R^{-T} (standardised). */
+        delta[lw.cols[a]] = work[a] - beta[lw.cols[a]];
+    /* Rbar^{-1} column by column, then V = Rbar^{-1} D^{-1} Rbar^{-T}
+    ** (standardised coordinates). */
     memset(rinv, 0, q * q * sizeof *rinv);
     for (b = 0; b < lw.k; b++) {
         memset(work, 0, lw.k * sizeof *work);
         work[b] = 1.0;
-        logistic_backsolve(lw.r, lw.k, b + 1, work);
+        logistic_backsolve(lw.rbar, lw.k, b + 1, work);
         for (a = 0; a <= b; a++)
             rinv[a * lw.k + b] = work[a];
     }
@@ -641,7 +658,7 @@ onc_status onc_logistic_fit(const double *x, size_t n, size_t p,
             size_t c;
 
             for (c = (a > b ? a : b); c < lw.k; c++)
-                s += rinv[a * lw.k + c] * rinv[b * lw.k + c];
+                s += rinv[a * lw.k + c] * rinv[b * lw.k + c] / lw.d[c];
             vs[lw.cols[b] * q + lw.cols[a]] = s;
         }
 
@@ -730,12 +747,13 @@ cleanup:
     free(lw.scale);
     free(lw.zbuf);
     free(lw.cols);
-    free(lw.r);
-    free(lw.qty);
+    free(lw.d);
+    free(lw.rbar);
+    free(lw.thetab);
     free(lw.norm2);
     free(lw.row);
     free(beta);
-    free(beta_old);
+    free(beta_new);
     free(work);
     free(rinv);
     free(delta);

@@ -402,6 +402,7 @@ onc_status onc_multinom_fit(const double *x, size_t n, size_t p,
     double class_w[ONC_PS_MAX_ARMS];
     double tol = ONC_PS_FIT_TOLERANCE, total = 0.0, ll, dev, devold;
     double *beta = NULL, *trial = NULL, *grad = NULL, *hess = NULL;
+    double *grad2 = NULL, *hess2 = NULL;
     double *step = NULL, *vs = NULL, *t = NULL;
     int *keep_col = NULL, *keep = NULL;
     int max_iter = ONC_PS_FIT_MAX_ITER, iter, singular = 0;
@@ -445,6 +446,8 @@ onc_status onc_multinom_fit(const double *x, size_t n, size_t p,
     trial = onc_callocarray(nq, sizeof *trial);
     grad = onc_callocarray(nq, sizeof *grad);
     hess = onc_callocarray(nq * nq, sizeof *hess);
+    grad2 = onc_callocarray(nq, sizeof *grad2);
+    hess2 = onc_callocarray(nq * nq, sizeof *hess2);
     step = onc_callocarray(nq, sizeof *step);
     vs = onc_callocarray(nq * nq, sizeof *vs);
     t = onc_callocarray(q * q, sizeof *t);
@@ -453,6 +456,7 @@ onc_status onc_multinom_fit(const double *x, size_t n, size_t p,
     fit = calloc(1, sizeof *fit);
     if (mw.mean == NULL || mw.scale == NULL || mw.zbuf == NULL || mw.prob == NULL ||
         beta == NULL || trial == NULL || grad == NULL || hess == NULL ||
+        grad2 == NULL || hess2 == NULL ||
         step == NULL || vs == NULL || t == NULL || keep_col == NULL ||
         keep == NULL || fit == NULL)
         goto nomem;
@@ -502,10 +506,13 @@ onc_status onc_multinom_fit(const double *x, size_t n, size_t p,
     for (c = 1; c < n_arms; c++)
         beta[(c - 1) * q] = log(class_w[c] / class_w[0]);
 
-    ll = multinom_pass(&mw, beta, grad, hess, NULL);
+    /* Each pass gives the likelihood, score and Hessian at its point, so an
+    ** accepted step needs no second pass; fitted values are written by
+    ** every pass and so belong to the last point accepted. */
+    ll = multinom_pass(&mw, beta, grad, hess, fit->fitted);
     dev = -2.0 * ll;
     for (iter = 1; iter <= max_iter; iter++) {
-        double ll_new = ll, scale = 1.0;
+        double ll_new = ll, scale = 1.0, *swap;
         int h;
 
         memcpy(step, grad, nq * sizeof *step);
@@ -517,7 +524,7 @@ onc_status onc_multinom_fit(const double *x, size_t n, size_t p,
         for (h = 0; h <= MULTINOM_MAX_HALVING; h++) {
             for (j = 0; j < nq; j++)
                 trial[j] = beta[j] + scale * step[j];
-            ll_new = multinom_pass(&mw, trial, NULL, NULL, NULL);
+            ll_new = multinom_pass(&mw, trial, grad2, hess2, fit->fitted);
             if (isfinite(ll_new) && ll_new >= ll - 1e-12 * (fabs(ll) + 0.1))
                 break;
             scale *= 0.5;
@@ -528,8 +535,14 @@ onc_status onc_multinom_fit(const double *x, size_t n, size_t p,
             goto cleanup;
         }
         memcpy(beta, trial, nq * sizeof *beta);
+        swap = grad;
+        grad = grad2;
+        grad2 = swap;
+        swap = hess;
+        hess = hess2;
+        hess2 = swap;
+        ll = ll_new;
         devold = dev;
-        ll = multinom_pass(&mw, beta, grad, hess, NULL);
         dev = -2.0 * ll;
         fit->iterations = iter;
         if (fabs(dev - devold) / (fabs(dev) + 0.1) < tol) {
@@ -538,9 +551,7 @@ onc_status onc_multinom_fit(const double *x, size_t n, size_t p,
         }
     }
 
-    /* Information, fitted values and one more Newton step at the estimate. */
-    ll = multinom_pass(&mw, beta, grad, hess, fit->fitted);
-    dev = -2.0 * ll;
+    /* Information and one more Newton step at the estimate. */
     memset(vs, 0, nq * nq * sizeof *vs);
     if (!singular && multinom_cholesky(hess, nq, keep, 0.0, 0) == 0) {
         memcpy(step, grad, nq * sizeof *step);
@@ -612,6 +623,8 @@ cleanup:
     free(trial);
     free(grad);
     free(hess);
+    free(grad2);
+    free(hess2);
     free(step);
     free(vs);
     free(t);

@@ -677,6 +677,11 @@ static void test_errors(void)
     CHECK(onc_statfile_read("tests/regress/fuzz_statfile-strl-unterminated", ONC_FORMAT_DTA,
                             &f, &err) == ONC_ERR_PARSE);
     CHECK(f == NULL && strstr(err.message, "strL") != NULL);
+    /* A release 109 file whose value label set name fills its 9-byte field
+    ** with no NUL (found by fuzzing): read within the field, then refused. */
+    CHECK(onc_statfile_read("tests/regress/fuzz_statfile-label-set-name-unterminated",
+                            ONC_FORMAT_DTA, &f, &err) != ONC_OK);
+    CHECK(f == NULL && err.message[0] != '\0');
     CHECK(onc_statfile_read(NULL, ONC_FORMAT_AUTO, &f, &err) == ONC_ERR_USAGE);
     CHECK(onc_statfile_read("tests/data/roundtrip", ONC_FORMAT_AUTO, &f, &err) == ONC_ERR_IO);
     CHECK(strstr(err.message, "directory") != NULL);

@@ -69,7 +69,7 @@ static int ghas(const char *fmt, const char *a, long g, const char *b)
 static void check_values(const char *what, const double *got, size_t n_got,
                          const double *want, size_t n_want)
 {
-    char label[300];
+    char label[400];
     size_t i;
 
     snprintf(label, sizeof label, "%s: length", what);
@@ -542,6 +542,12 @@ static void test_errors(void)
                             &err) == ONC_ERR_USAGE);
     CHECK(fit == NULL);
     onc_km_fit_free(NULL);
+    /* No observations at all: an empty curve, not an error. */
+    CHECK(onc_km_fit_groups(0, NULL, NULL, NULL, NULL, NULL, 1, NULL, &fit,
+                            &err) == ONC_OK);
+    CHECK(fit != NULL && fit->curves[0].n_rows == 0 &&
+          isnan(fit->curves[0].median.estimate) && isnan(fit->rmst_tau));
+    onc_km_fit_free(fit);
 }
 
 /* The radix sort orders like the doubles (negatives, -0.0, ties stable). */

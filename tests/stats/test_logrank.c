@@ -82,7 +82,7 @@ static int ghas(const char *fmt, ...)
 static void check_values(const char *what, const double *got, size_t n_got,
                          const double *want, size_t n_want)
 {
-    char label[300];
+    char label[400];
     size_t i;
 
     snprintf(label, sizeof label, "%s: length", what);
@@ -427,6 +427,11 @@ static void test_errors(void)
                            &err) == ONC_ERR_USAGE);
     CHECK(r == NULL);
     onc_logrank_free(NULL);
+    /* No observations: nothing to test, df = 0. */
+    CHECK(onc_logrank_test(0, NULL, NULL, NULL, NULL, 2, NULL, 0, NULL, &r,
+                           &err) == ONC_OK);
+    CHECK(r != NULL && r->df == 0 && isnan(r->p_value));
+    onc_logrank_free(r);
 }
 
 int main(void)

@@ -49,7 +49,7 @@ static int gkey_has(const char *name, const char *field)
 static void check_values(const char *what, const double *got, size_t n_got,
                          const double *want, size_t n_want)
 {
-    char label[300];
+    char label[400];
     size_t i;
 
     snprintf(label, sizeof label, "%s: length", what);

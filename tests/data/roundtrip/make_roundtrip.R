@@ -277,8 +277,9 @@ put("dta_month", e$month)
 string_codes("dta_note", e$note)
 
 # SAS: special missing .Z; date formats with and without a width; datetime
-# formats, including DTDATE (a date-time shown as a date); TIME stays a
-# number; BEST over whole numbers stays a number; Z5. is an integer format.
+# formats, including DTDATE (a date-time shown as a date), before 1960 too;
+# TIME stays a number; BEST over whole numbers stays a number; Z5. is an
+# integer format.
 e <- data.frame(row = 1:6)
 e$score <- c(1, tagged_na("Z"), 3, NA, 5, 6)
 attr(e$score, "format.sas") <- "Z5."
@@ -287,7 +288,7 @@ attr(e$best, "format.sas") <- "BEST12."
 e$d1 <- as.Date(c("1955-06-01", "1960-01-01", "1959-12-31", "1970-01-01", NA, "2024-02-29"))
 e$d2 <- e$d1
 attr(e$d2, "format.sas") <- "E8601DA10."
-dts <- as.POSIXct(c("1960-01-01 00:00:00", "1969-12-31 23:59:59",
+dts <- as.POSIXct(c("1959-12-31 23:59:59", "1969-12-31 23:59:59",
                     "1970-01-01 00:00:01", "2000-02-29 23:59:59", NA,
                     "2024-02-29 12:00:00"), tz = "UTC")
 e$t1 <- dts

@@ -61,7 +61,9 @@ for (name in names(km_cases)) {
                     survival:::survmean(f, rmean = "none")$matrix["median"])
                 if (is.null(d$weight) && is.null(d$entry)) {
                     sel <- d$group == groups[i]
-                    put(paste0(key, ".spss"), spss_like(d$time[sel], d$status[sel]))
+                    # min() of an empty bracket warns; the result is then NA.
+                    put(paste0(key, ".spss"),
+                        suppressWarnings(spss_like(d$time[sel], d$status[sel])))
                 }
             }
             put(paste0(key, ".lower_", ct), f$lower)

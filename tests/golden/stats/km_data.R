@@ -83,9 +83,9 @@ km_cases$ties <- list(time = sample(1:12, n, replace = TRUE),
 n <- 300
 g <- rep(0:1, each = n / 2)
 ev <- ceiling(rexp(n, ifelse(g == 0, 1 / 900, 1 / 600)))
-ce <- ceiling(runif(n, 1, 400))
+ce <- ceiling(runif(n, 1, 150))
 km_cases$heavy_censoring <- list(time = pmin(ev, ce),
-    status = as.numeric(ev <= ce), group = g, times = c(30, 100, 200, 300))
+    status = as.numeric(ev <= ce), group = g, times = c(10, 30, 100, 140))
 
 # Non-integer case weights (e.g. inverse probability weights).
 n <- 160

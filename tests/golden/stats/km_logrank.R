@@ -159,7 +159,10 @@ run_case <- function(name, d, strata) {
     }
     # Without the tie correction: the Cox score test with Breslow ties.
     if (!strata) {
-        cf <- coxph(Surv(d$time, d$status) ~ factor(d$group), ties = "breslow")
+        # A group without events makes the Cox fit warn about an infinite
+        # coefficient; the score test at beta = 0 is still well defined.
+        cf <- suppressWarnings(coxph(Surv(d$time, d$status) ~ factor(d$group),
+                                     ties = "breslow"))
         h <- wlr(d$time, d$status, d$group, k, NULL, NULL, fh(0, 0), hyper = FALSE)
         stopifnot(isTRUE(all.equal(chisq_of(h$obs, h$exp, h$var)[1], unname(cf$score),
                                    tolerance = 1e-10)))

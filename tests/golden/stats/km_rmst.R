@@ -14,7 +14,7 @@ source("tests/golden/stats/km_data.R")
 taus <- list(lung_sex = c(310, 500, 1022), lung_all = c(365, 1100),
              veteran_trt = c(100, 200), ovarian_rx = c(500, 800),
              aml_x = c(30, 200), freireich = c(20, 23),
-             ties = c(6, 8.5), heavy_censoring = c(150, 300),
+             ties = c(6, 8.5), heavy_censoring = c(75, 140),
              weights = c(30, 50), entry = c(60, 100),
              one_event = c(12, 20), no_event = c(12, 16),
              flat_end = c(0.5, 3.5), midpoint = c(4, 6), all_die = c(2.5, 5))
