@@ -96,8 +96,9 @@ int onc_date_looks_like(const char *s, size_t len);
 ** For a value that onc_date_looks_like(), write into buf a suggestion of
 ** the formats that would read it (e.g. "%d/%m/%Y or %m/%d/%Y",
 ** "%d-%b-%Y") and return its length; return 0 (buf = "") when s does not
-** look like a date.  buf may be NULL (then only the length is returned).
-** The suggestion is truncated to cap - 1 bytes.  *ambiguous (if not NULL) is set to 1 when day and
+** look like a date.  As with snprintf, at most cap - 1 bytes are written
+** and the length returned is that of the whole suggestion; buf may be NULL
+** when cap is 0.  *ambiguous (if not NULL) is set to 1 when day and
 ** month order cannot be told from the layout, 0 otherwise; *two_digit_year
 ** (if not NULL) to 1 when the year has two digits, which no format accepts.
 */

@@ -61,9 +61,9 @@ typedef struct onc_expr onc_expr;
 
 /*
 ** Parse `text` as a complete expression.  Syntax errors return
-** ONC_ERR_PARSE with the position in err; texts longer than
-** ONC_EXPR_MAX_LENGTH or nested deeper than ONC_EXPR_MAX_DEPTH return
-** ONC_ERR_LIMIT.  Column names are not checked until evaluation.
+** ONC_ERR_PARSE with the position in err; texts (or their normalised
+** form) longer than ONC_EXPR_MAX_LENGTH or nested deeper than
+** ONC_EXPR_MAX_DEPTH return ONC_ERR_LIMIT.  Column names are not checked until evaluation.
 **
 **     onc_expr *e;
 **     if (onc_expr_parse("vital == \"dead\" & age >= 18", &e, &err) == ONC_OK) ...

@@ -70,8 +70,9 @@ typedef struct onc_formula {
 
 /*
 ** Parse a formula.  Errors: ONC_ERR_PARSE with the character position and
-** a caret line, ONC_ERR_LIMIT beyond ONC_EXPR_MAX_LENGTH bytes,
-** ONC_FORMULA_MAX_TERMS terms or ONC_FORMULA_MAX_ORDER variables in a term.
+** a caret line, ONC_ERR_LIMIT beyond ONC_EXPR_MAX_LENGTH bytes (of the
+** text, or of its normalised, expanded form), ONC_FORMULA_MAX_TERMS terms
+** or ONC_FORMULA_MAX_ORDER variables in a term.
 ** Column names are checked when the model frame is built (oncostat/model.h).
 */
 onc_status onc_formula_parse(const char *text, onc_formula **out, onc_error *err);

@@ -57,6 +57,17 @@ typedef enum onc_rmst_tau_rule {
     ONC_RMST_TAU_MAX = 3
 } onc_rmst_tau_rule;
 
+/* Variance of S(t) and of the cumulative hazard. */
+typedef enum onc_km_variance {
+    /* Greenwood for S, Aalen for the hazard, on weighted counts: R
+    ** survfit(..., robust = FALSE).  What onc_km_options_init selects. */
+    ONC_KM_VARIANCE_GREENWOOD = 0,
+    /* Infinitesimal jackknife ("robust", sandwich) over clusters of
+    ** observations: R survfit(..., robust = TRUE, id = , cluster = ).
+    ** docs/methods/km.md gives the formula. */
+    ONC_KM_VARIANCE_ROBUST = 1
+} onc_km_variance;
+
 typedef struct onc_km_options {
     onc_conf_type conf_type;
     double conf_level;            /* in (0, 1); 0.95 */
@@ -72,6 +83,13 @@ typedef struct onc_km_options {
     double rmst_tau;              /* used with ONC_RMST_TAU_GIVEN */
     int median_ci_spss;           /* also fill onc_km_curve.median_spss */
     double spss_epsilon;          /* density bracket half-width; 0.05 */
+    onc_km_variance variance;     /* ONC_KM_VARIANCE_GREENWOOD */
+    /* Robust variance only: n codes 0 .. n_clusters-1 joining the
+    ** observations of one subject or cluster (R's id or cluster
+    ** argument), or NULL for one cluster per observation.  A cluster that
+    ** spans several groups counts separately in each, as in R. */
+    const int32_t *cluster;
+    size_t n_clusters;
 } onc_km_options;
 
 /* The defaults listed beside each field above. */
@@ -88,14 +106,20 @@ typedef struct onc_km_row {
     double n_censor;
     double surv;          /* S(time), right-continuous */
     /* Standard error of S(t): S(t) sqrt(sum d/(n(n-d))), Greenwood, the
-    ** column summary.survfit prints.  NaN where S = 0 after n = d. */
+    ** column summary.survfit prints.  NaN where S = 0 after n = d.  With
+    ** the robust variance: the square root of the jackknife variance of
+    ** S(t) (0 once S = 0), R's std.err for robust = TRUE. */
     double std_err;
     /* Standard error of log S(t): sqrt(sum d/(n(n-d))), the std.err
-    ** component of an R survfit object.  +Inf once n = d. */
+    ** component of an R survfit object.  +Inf once n = d.  With the
+    ** robust variance: std_err / S(t), 0 where std_err = 0 (R
+    ** survfit_confint(logse = FALSE)). */
     double std_err_log;
     double lower, upper;  /* pointwise CI (conf_type, conf_level); NaN = NA */
     double cumhaz;        /* Nelson-Aalen: sum d/n */
-    double cumhaz_se;     /* sqrt(sum d/n^2), R std.chaz (ctype = 1) */
+    /* sqrt(sum d/n^2), R std.chaz (ctype = 1); the jackknife SE with the
+    ** robust variance. */
+    double cumhaz_se;
 } onc_km_row;
 
 /* A quantile t_p = time by which a fraction p has had the event. */
@@ -160,6 +184,9 @@ typedef struct onc_km_fit {
     double rmst_tau;              /* NaN when no RMST was computed */
     int has_entry;                /* delayed entry was given */
     int has_weights;              /* case weights were given */
+    onc_km_variance variance;     /* how std_err and the CIs were made */
+    size_t n_clusters;            /* robust variance: clusters (observations
+                                  ** when no cluster codes were given) */
 } onc_km_fit;
 
 /*
@@ -179,7 +206,9 @@ typedef struct onc_km_fit {
 ** Missing values are not accepted: a NaN anywhere is ONC_ERR_DATA with the
 ** 1-based observation number, so the caller decides (and records) what is
 ** excluded.  Variances with weights are the weighted Greenwood / Aalen
-** forms (R survfit(..., robust = FALSE)).  Times are compared exactly (R's
+** forms (R survfit(..., robust = FALSE)) unless opt->variance asks for the
+** robust variance; note that R's own default turns to the robust variance
+** when weights are not whole numbers.  Times are compared exactly (R's
 ** timefix rounding is not applied).  A group with no observations gets an
 ** empty curve whose estimates are NaN.  On success *out owns everything;
 ** release it with onc_km_fit_free.
@@ -228,6 +257,39 @@ onc_status onc_km_compare_at(const onc_km_curve *a, const onc_km_curve *b,
 */
 onc_status onc_rmst_estimate(const onc_km_curve *curve, double tau,
                              double conf_level, onc_rmst *out, onc_error *err);
+
+/* What a landmark analysis does with one observation. */
+typedef enum onc_landmark_outcome {
+    ONC_LANDMARK_KEPT = 0,        /* under follow-up at the landmark */
+    ONC_LANDMARK_ENDED = 1,       /* event or censoring at or before it */
+    ONC_LANDMARK_LATE_ENTRY = 2   /* delayed entry after the landmark */
+} onc_landmark_outcome;
+
+/*
+** Landmark analysis (Anderson, Cain & Gelber 1983): keep the observations
+** still under follow-up at time `landmark` and measure time from it, as
+** one does by hand in R:
+**     d <- subset(d, time > L); d$time <- d$time - L
+** An observation is kept when time > landmark and, with delayed entry,
+** entry <= landmark; its new time is time - landmark and it has no delayed
+** entry any more (it is at risk from the new origin 0).  Group membership
+** is not changed: classify groups by what was known at the landmark before
+** calling this, or the immortal-time bias remains.
+**
+**   n         number of observations
+**   time      n finite exit times
+**   entry     n finite entry times, or NULL
+**   landmark  a finite time
+**   outcome   n bytes out: an onc_landmark_outcome per observation
+**   time_out  n values out: time - landmark for kept observations, NaN
+**             for the others (may be the array `time` itself)
+**   n_kept    out: the number kept
+**
+** NaN in time or entry is ONC_ERR_DATA naming the 1-based observation.
+*/
+onc_status onc_km_landmark(size_t n, const double *time, const double *entry,
+                           double landmark, unsigned char *outcome,
+                           double *time_out, size_t *n_kept, onc_error *err);
 
 /* Between-group RMST contrasts as survRM2: a - b and a / b. */
 typedef struct onc_rmst_comparison {

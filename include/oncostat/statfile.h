@@ -73,8 +73,9 @@ typedef enum onc_format {
 
 /*
 ** The format named by a file's extension, compared without regard to case:
-** .csv .tsv .tab .sav .zsav .por .dta .sas7bdat .xpt.  ONC_FORMAT_AUTO when
-** the extension is none of these.
+** .csv .txt (delimited text, separator detected by the CSV reader), .tsv
+** .tab .sav .zsav .por .dta .sas7bdat .xpt.  ONC_FORMAT_AUTO when the
+** extension is none of these.
 */
 onc_format onc_format_from_path(const char *path);
 

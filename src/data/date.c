@@ -452,9 +452,7 @@ done:
         *two_digit_year = two;
     if (written < 0)
         return 0;
-    if (cap == 0)
-        return (size_t)written;
-    return (size_t)written < cap ? (size_t)written : cap - 1;
+    return (size_t)written;
 }
 
 int onc_date_looks_like(const char *s, size_t len)

@@ -1389,6 +1389,13 @@ onc_status onc_expr_parse_at(const char *text, size_t start, const char *label,
         rc = ONC_ERR_NOMEM;
         goto cleanup;
     }
+    /* Reports and study plans read the normalised text back. */
+    if (b.len > ONC_EXPR_MAX_LENGTH) {
+        rc = onc_error_set(err, ONC_ERR_LIMIT, NULL, 0, 0, NULL,
+                           "%s: the normalised text would be %zu bytes long (at most %d)",
+                           label, b.len, ONC_EXPR_MAX_LENGTH);
+        goto cleanup;
+    }
     e->text = b.s;
     b.s = NULL;
     rc = expr_collect_columns(e);

@@ -946,6 +946,13 @@ onc_status onc_formula_parse(const char *text, onc_formula **out, onc_error *err
     rc = formula_build_terms(&p, &terms);
     if (rc == ONC_OK)
         rc = formula_build_text(p.f);
+    /* `a*b*c*...` can expand beyond what may be read back. */
+    if (rc == ONC_OK && strlen(p.f->text) > ONC_EXPR_MAX_LENGTH) {
+        rc = onc_error_set(err, ONC_ERR_LIMIT, NULL, 0, 0, NULL,
+                           "formula: the expanded formula would be %zu bytes long (at most %d)",
+                           strlen(p.f->text), ONC_EXPR_MAX_LENGTH);
+        p.status = rc;
+    }
 cleanup:
     if (rc == ONC_OK)
         rc = p.status;

@@ -76,67 +76,70 @@ static double model_unkey(uint64_t k)
     return x;
 }
 
-/* LSD radix sort of n keys, one byte per pass, skipping constant bytes. */
-static onc_status model_sort_keys(uint64_t *a, size_t n)
+/*
+** Dense codes of keys[0 .. n-1] in key order: code[i] is the rank of
+** keys[i] among the distinct keys, which are left, sorted, in keys[0 ..
+** *n_distinct-1].  An LSD radix sort (one byte per pass, constant bytes
+** skipped) carries each row's index along, so the codes come from one
+** linear scan and no row is looked up in a table.
+*/
+static onc_status model_rank_keys(uint64_t *keys, size_t n, int32_t *code, size_t *n_distinct)
 {
     size_t (*count)[256] = calloc(8, sizeof *count);
-    uint64_t *tmp = onc_mallocarray(n, sizeof *tmp), *src = a, *dst = tmp;
-    size_t i, pass;
+    uint64_t *ktmp = onc_mallocarray(n, sizeof *ktmp), *ksrc = keys, *kdst = ktmp;
+    uint32_t *idx = onc_mallocarray(n, sizeof *idx), *itmp = onc_mallocarray(n, sizeof *itmp);
+    uint32_t *isrc = idx, *idst = itmp;
+    size_t i, pass, k = 0;
 
-    if (count == NULL || tmp == NULL) {
+    if (count == NULL || ktmp == NULL || idx == NULL || itmp == NULL) {
         free(count);
-        free(tmp);
+        free(ktmp);
+        free(idx);
+        free(itmp);
         return ONC_ERR_NOMEM;
     }
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
+        idx[i] = (uint32_t)i;
         for (pass = 0; pass < 8; pass++)
-            count[pass][(a[i] >> (8 * pass)) & 0xFF]++;
+            count[pass][(keys[i] >> (8 * pass)) & 0xFF]++;
+    }
     for (pass = 0; pass < 8; pass++) {
         size_t sum = 0, b;
-        if (n == 0 || count[pass][(a[0] >> (8 * pass)) & 0xFF] == n)
+        if (n == 0 || count[pass][(keys[0] >> (8 * pass)) & 0xFF] == n)
             continue;
         for (b = 0; b < 256; b++) {
             size_t c = count[pass][b];
             count[pass][b] = sum;
             sum += c;
         }
-        for (i = 0; i < n; i++)
-            dst[count[pass][(src[i] >> (8 * pass)) & 0xFF]++] = src[i];
+        for (i = 0; i < n; i++) {
+            size_t to = count[pass][(ksrc[i] >> (8 * pass)) & 0xFF]++;
+            kdst[to] = ksrc[i];
+            idst[to] = isrc[i];
+        }
         {
-            uint64_t *t = src;
-            src = dst;
-            dst = t;
+            uint64_t *t = ksrc;
+            uint32_t *u = isrc;
+            ksrc = kdst;
+            kdst = t;
+            isrc = idst;
+            idst = u;
         }
     }
-    if (src != a)
-        memcpy(a, src, n * sizeof *a);
-    free(tmp);
-    free(count);
-    return ONC_OK;
-}
-
-static size_t model_unique_keys(uint64_t *a, size_t n)
-{
-    size_t i, k = 0;
-
-    for (i = 0; i < n; i++)
-        if (k == 0 || a[i] != a[k - 1])
-            a[k++] = a[i];
-    return k;
-}
-
-static size_t model_find_key(const uint64_t *a, size_t n, uint64_t key)
-{
-    size_t lo = 0, hi = n;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (a[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
+    for (i = 0; i < n; i++) {
+        if (i > 0 && ksrc[i] != ksrc[i - 1])
+            k++;
+        code[isrc[i]] = (int32_t)k;
+        ksrc[k] = ksrc[i];
     }
-    return lo;
+    *n_distinct = n > 0 ? k + 1 : 0;
+    if (ksrc != keys)
+        memcpy(keys, ksrc, *n_distinct * sizeof *keys);
+    free(count);
+    free(ktmp);
+    free(idx);
+    free(itmp);
+    return ONC_OK;
 }
 
 /* YYYY-MM-DD of days since 1970-01-01 (H. Hinnant's civil_from_days). */
@@ -450,16 +453,12 @@ static onc_status model_factorize(model_build *b, long col, int want_labels, int
             rc = ONC_ERR_NOMEM;
             goto cleanup;
         }
+        /* -0 and 0 are one value. */
         for (i = 0; i < m->n; i++)
             keys[i] = model_key(c->num[b->use[i]] == 0 ? 0.0 : c->num[b->use[i]]);
-        rc = model_sort_keys(keys, m->n);
+        rc = model_rank_keys(keys, m->n, raw, &n_names);
         if (rc != ONC_OK)
             goto cleanup;
-        n_names = model_unique_keys(keys, m->n);
-        for (i = 0; i < m->n; i++) {
-            double x = c->num[b->use[i]];
-            raw[i] = (int32_t)model_find_key(keys, n_names, model_key(x == 0 ? 0.0 : x));
-        }
         order = onc_mallocarray(n_names, sizeof *order);
         if (order == NULL) {
             rc = ONC_ERR_NOMEM;
@@ -556,14 +555,9 @@ static onc_status model_cross(const model_build *b, const model_factor *fa, size
             }
             for (i = 0; i < n; i++)
                 keys[i] = (uint64_t)codes[i] * nb + (uint64_t)fa[j].code[i];
-            rc = model_sort_keys(keys, n);
+            rc = model_rank_keys(keys, n, codes, &levels);
             if (rc != ONC_OK)
                 goto cleanup;
-            levels = model_unique_keys(keys, n);
-            for (i = 0; i < n; i++)
-                codes[i] = (int32_t)model_find_key(keys, levels,
-                                                   (uint64_t)codes[i] * nb +
-                                                   (uint64_t)fa[j].code[i]);
             free(keys);
             keys = NULL;
         }
@@ -841,7 +835,8 @@ static const char *model_row_reason(const model_item *items, size_t n_items,
     for (k = 0; k < n_items; k++) {
         const model_item *it = &items[k];
         if (it->col >= 0) {
-            if (onc_column_is_missing(&df->cols[it->col], i))
+            const onc_column *c = &df->cols[it->col];
+            if (c->type == ONC_COL_FACTOR ? c->code[i] < 0 : isnan(c->num[i]))
                 return it->reasons[0];
             continue;
         }
@@ -1389,7 +1384,8 @@ onc_status onc_model_build(const onc_frame *df, const onc_formula *f,
     }
     if (rc != ONC_OK)
         goto cleanup;
-    qsort(items, n_items, sizeof *items, model_cmp_item);
+    if (n_items > 1)
+        qsort(items, n_items, sizeof *items, model_cmp_item);
     if (weights_col >= 0) {
         rc = model_add_item(&items, &n_items, (size_t)-1, weights_col, NULL, NULL, df);
         if (rc != ONC_OK)

@@ -3,11 +3,10 @@
 **
 ** Design.  The input is read through a window (the whole buffer for
 ** onc_csv_read_buffer, a reused chunk of opt->read_bytes for a regular
-** file), so memory
-** stays near the size of the resulting frame and the bytes being worked on
-** stay in the cache.  Rows are scanned into a small block index, and every
-** full block is converted column by column while its bytes are still in
-** the cache:
+** file), so memory stays near the size of the resulting frame and the
+** bytes being worked on stay in the cache.  Rows are scanned into a small
+** block index, and every full block is converted column by column while
+** its bytes are still in the cache:
 **
 **  - Scan.  One pass finds field boundaries (separator, quote, line feed)
 **    and checks UTF-8 and NUL bytes on the way.  Each field becomes one
@@ -130,7 +129,6 @@ typedef struct csv_reader {
     unsigned char *window;       /* the file window's storage */
     size_t window_cap;
     const unsigned char *memory; /* buffer source */
-    size_t memory_len;
 
     const char *name;            /* file name for messages, or NULL */
     onc_error *err;
@@ -1231,20 +1229,29 @@ static onc_status csv_infer_rows(csv_reader *rd, size_t col, size_t r0, size_t r
     return ONC_OK;
 }
 
-/* Convert the rows of the current block, while they are still in cache. */
+/*
+** Convert the rows of the current block, while they are still in cache.
+** When values do not fit, the error reported is the one in the earliest
+** row (then the leftmost column), so that it does not depend on where
+** blocks happen to begin and end.
+*/
 static onc_status csv_convert_block(csv_reader *rd)
 {
     const size_t r0 = rd->block_row0, r1 = rd->n_rows;
+    onc_error *caller = rd->err, mine, first;
+    onc_status rc = ONC_OK, first_rc = ONC_OK;
     size_t col;
-    onc_status rc = ONC_OK;
 
     for (col = 0; col < rd->n_cols && r1 > r0; col++) {
         csv_column_state *st = &rd->state[col];
+        size_t end = st->replay_to < r1 ? st->replay_to : r1;
 
+        if (rd->replaying && r0 >= end)
+            continue;
+        /* Messages go to `mine` until it is known which one comes first. */
+        onc_error_clear(&mine);
+        rd->err = &mine;
         if (rd->replaying) {
-            size_t end = st->replay_to < r1 ? st->replay_to : r1;
-            if (r0 >= end)
-                continue;
             if (st->text)
                 rc = csv_text_rows(rd, col, r0, end);
             else
@@ -1256,11 +1263,27 @@ static onc_status csv_convert_block(csv_reader *rd)
         } else {
             rc = csv_infer_rows(rd, col, r0, r1);
         }
-        if (rc != ONC_OK)
+        rd->err = caller;
+        if (rc == ONC_OK)
+            continue;
+        if (mine.row == 0) {
+            /* Not about a value (out of memory): stop at once. */
+            if (caller != NULL)
+                *caller = mine;
             return rc;
+        }
+        if (first_rc == ONC_OK || mine.row < first.row) {
+            first = mine;
+            first_rc = rc;
+        }
+    }
+    if (first_rc != ONC_OK) {
+        if (caller != NULL)
+            *caller = first;
+        return first_rc;
     }
     rd->block_row0 = r1;
-    return rc;
+    return ONC_OK;
 }
 
 /* ---- header and rows ---- */
@@ -1487,6 +1510,18 @@ static onc_status csv_too_many_fields(csv_reader *rd, size_t row, size_t row_lin
 }
 
 /*
+** A row cannot be read.  The rows before it are converted first: an error
+** in one of them comes earlier in the file and is the one reported, as it
+** would be had the block been converted before this row was reached.
+*/
+static onc_status csv_scan_error(csv_reader *rd, onc_status rc)
+{
+    onc_status earlier = csv_convert_block(rd);
+
+    return earlier != ONC_OK ? earlier : rc;
+}
+
+/*
 ** Scan data rows into the block index, converting every full block, until
 ** the input ends or `limit` rows have been read.  The loop handles the
 ** common field (unquoted, ASCII, ended by the separator or a line feed)
@@ -1514,8 +1549,9 @@ static onc_status csv_read_rows(csv_reader *rd, size_t limit)
         if (rd->pos == rd->len || rd->n_rows == limit)
             break;
         if (rd->n_rows == rd->max_rows)
-            return csv_fail(rd, ONC_ERR_LIMIT, row, rd->line, NULL,
-                            "more than %zu data rows (the cap)", rd->max_rows);
+            return csv_scan_error(rd, csv_fail(rd, ONC_ERR_LIMIT, row, rd->line, NULL,
+                                               "more than %zu data rows (the cap)",
+                                               rd->max_rows));
         if (rd->n_rows == rd->cap_rows && (rc = csv_grow_rows(rd)) != ONC_OK)
             return rc;
         row_line = rd->line;
@@ -1537,7 +1573,8 @@ static onc_status csv_read_rows(csv_reader *rd, size_t limit)
                     }
                     pos++;
                     if (stop_at - start > max_cell)
-                        return csv_too_long(rd, row, col, rd->line - (end == CSV_END_ROW));
+                        return csv_scan_error(rd, csv_too_long(rd, row, col,
+                                                               rd->line - (end == CSV_END_ROW)));
                     rd->cells[col * rd->block_cap + slot] =
                         ((uint64_t)start << CSV_OFFSET_SHIFT) | (uint64_t)(stop_at - start);
                     goto stored;
@@ -1547,7 +1584,7 @@ static onc_status csv_read_rows(csv_reader *rd, size_t limit)
             rd->pos = pos;
             rc = csv_field(rd, row, col, &cell, &end);
             if (rc != ONC_OK)
-                return rc;
+                return csv_scan_error(rd, rc);
             if (end == CSV_END_MORE)
                 break;
             pos = rd->pos;
@@ -1556,7 +1593,10 @@ stored:
             if (end != CSV_END_FIELD)
                 break;
             if (++col == n_cols) {
+                /* Counting the surplus may move the window: convert first. */
                 rd->pos = pos;
+                if ((rc = csv_convert_block(rd)) != ONC_OK)
+                    return rc;
                 return csv_too_many_fields(rd, row, row_line);
             }
         }
@@ -1570,9 +1610,9 @@ stored:
         }
         rd->pos = pos;
         if (col + 1 < n_cols)
-            return csv_fail(rd, ONC_ERR_PARSE, row, row_line, NULL,
-                            "expected %zu fields (as in the header), found %zu",
-                            n_cols, col + 1);
+            return csv_scan_error(rd, csv_fail(rd, ONC_ERR_PARSE, row, row_line, NULL,
+                                               "expected %zu fields (as in the header), "
+                                               "found %zu", n_cols, col + 1));
         rd->n_rows++;
         if (rd->n_rows - rd->block_row0 == rd->block_cap &&
             (rc = csv_convert_block(rd)) != ONC_OK)
@@ -1705,13 +1745,14 @@ static onc_status csv_finish_column(csv_reader *rd, size_t col, onc_column *out)
 {
     csv_column_state *st = &rd->state[col];
     uint32_t *rank = NULL;
+    int32_t *codes;
     size_t k, r;
     onc_status rc;
 
     if (!st->text) {
-        double *fit = onc_reallocarray(st->num, rd->n_rows, sizeof *fit);
-        if (fit != NULL)
-            st->num = fit;   /* give back the unused tail of the estimate */
+        double *values = onc_reallocarray(st->num, rd->n_rows, sizeof *values);
+        if (values != NULL)
+            st->num = values;   /* give back the unused tail of the estimate */
         if (st->type == ONC_COL_INTEGER)
             for (r = 0; r < rd->n_rows; r++)
                 st->num[r] += 0.0;   /* "-0" is the integer 0 */
@@ -1743,14 +1784,12 @@ static onc_status csv_finish_column(csv_reader *rd, size_t col, onc_column *out)
         if (st->code[r] >= 0)
             st->code[r] = (int32_t)rank[st->code[r]];
     free(rank);
+    codes = onc_reallocarray(st->code, rd->n_rows, sizeof *codes);
+    if (codes != NULL)
+        st->code = codes;   /* give back the unused tail of the estimate */
     out->type = ONC_COL_FACTOR;
     out->code = st->code;
     st->code = NULL;
-    {
-        int32_t *fit = onc_reallocarray(out->code, rd->n_rows, sizeof *fit);
-        if (fit != NULL)
-            out->code = fit;
-    }
     return ONC_OK;
 }
 
@@ -1972,7 +2011,6 @@ onc_status onc_csv_read_buffer(const char *data, size_t len, const char *name,
     }
     memset(&rd, 0, sizeof rd);
     rd.memory = (const unsigned char *)(data != NULL ? data : "");
-    rd.memory_len = len;
     rd.data = rd.memory;
     rd.len = len;
     rd.eof = 1;

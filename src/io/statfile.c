@@ -137,7 +137,8 @@ static int statfile_iequal(const char *a, const char *b)
 onc_format onc_format_from_path(const char *path)
 {
     static const struct { const char *ext; onc_format format; } table[] = {
-        {"csv", ONC_FORMAT_CSV}, {"tsv", ONC_FORMAT_TSV}, {"tab", ONC_FORMAT_TSV},
+        {"csv", ONC_FORMAT_CSV}, {"txt", ONC_FORMAT_CSV}, {"tsv", ONC_FORMAT_TSV},
+        {"tab", ONC_FORMAT_TSV},
         {"sav", ONC_FORMAT_SAV}, {"zsav", ONC_FORMAT_ZSAV}, {"por", ONC_FORMAT_POR},
         {"dta", ONC_FORMAT_DTA}, {"sas7bdat", ONC_FORMAT_SAS7BDAT},
         {"xpt", ONC_FORMAT_XPT}

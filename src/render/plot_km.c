@@ -702,62 +702,108 @@ static void km_draw_axes(km_state *s)
     }
 }
 
-/* Legend entries "label (n = N)" with a line sample in the curve's style. */
-static onc_plot_box km_draw_legend(km_state *s, const onc_plot_box *taken, size_t n_taken)
+/*
+** Legend entries "label (n = N)" with a line sample in the curve's style,
+** fitted to at most 55 % of the panel's width.  The legend goes inside the
+** panel when it takes at most half its height (more would hide the
+** curves), otherwise in rows above the panel.
+*/
+typedef struct km_legend {
+    char **text;
+    double *width;           /* key and text */
+    double size, pitch, w;
+    double flow_x[KM_MAX_CURVES];
+    size_t flow_row[KM_MAX_CURVES];
+    size_t flow_rows;        /* 0: inside the panel */
+} km_legend;
+
+static void km_legend_prepare(km_state *s, km_legend *lg, double panel_width)
 {
-    const onc_plot_panel *p = &plot_builder_list(s->b)->panel;
+    double room = 0.55 * panel_width - KM_KEY_LENGTH - 6;
+    size_t g;
+
+    lg->size = s->font.legend;
+    lg->text = onc_callocarray(s->n_curves, sizeof *lg->text);
+    lg->width = onc_callocarray(s->n_curves, sizeof *lg->width);
+    if (lg->text == NULL || lg->width == NULL) {
+        plot_builder_fail(s->b, ONC_ERR_NOMEM, "out of memory while drawing the legend");
+        return;
+    }
+    for (g = 0; g < s->n_curves; g++) {
+        const onc_plot_curve *c = &s->curves[g];
+        size_t n = c->n > 0 ? c->n : c->n_obs;
+        char entry[600];
+        double fitted;
+
+        if (c->label != NULL)
+            snprintf(entry, sizeof entry, "%s (n = %zu)", c->label, n);
+        else
+            snprintf(entry, sizeof entry, "Group %zu (n = %zu)", g + 1, n);
+        lg->text[g] = plot_fit_text(s->b, entry, lg->size, PLOT_MIN_FONT, 0, room, &fitted);
+        lg->size = fmin(lg->size, fitted);
+    }
+    if (plot_builder_status(s->b) != ONC_OK)
+        return;
+    lg->pitch = plot_measure(s->b, "Ag", lg->size, 0).height * 1.15;
+    lg->w = 0;
+    for (g = 0; g < s->n_curves; g++) {
+        lg->pitch = fmax(lg->pitch, plot_measure(s->b, lg->text[g], lg->size, 0).height * 1.1);
+        lg->width[g] = KM_KEY_LENGTH + 4 + plot_measure(s->b, lg->text[g], lg->size, 0).width;
+        lg->w = fmax(lg->w, lg->width[g]);
+    }
+}
+
+/* Switch to rows above the panel; returns the height they take. */
+static double km_legend_flow(km_state *s, km_legend *lg, double width)
+{
+    lg->flow_rows = plot_flow(lg->width, s->n_curves, width, 14, lg->flow_x, lg->flow_row);
+    return lg->pitch * (double)lg->flow_rows + 4;
+}
+
+static void km_legend_entry(km_state *s, const km_legend *lg, size_t g, double x, double y)
+{
+    plot_add_segment(s->b, ONC_PLOT_ROLE_LEGEND_KEY, (long)g, 0, x, y, x + KM_KEY_LENGTH, y,
+                     onc_plot_palette(g), KM_CURVE_WIDTH, onc_plot_group_dash(g));
+    plot_add_text(s->b, ONC_PLOT_ROLE_LEGEND, (long)g, -1, lg->text[g], x + KM_KEY_LENGTH + 4, y,
+                  lg->size, 0, ONC_PLOT_HALIGN_LEFT, ONC_PLOT_VALIGN_MIDDLE, 0, plot_black());
+}
+
+/* Draw the legend; returns its box when it is inside the panel. */
+static onc_plot_box km_draw_legend(km_state *s, const km_legend *lg, double flow_top)
+{
     static const int survival_order[4] = {0, 2, 1, 3};
     static const int incidence_order[4] = {3, 0, 1, 2};
-    char **text = NULL;
-    double w = 0, pitch, size = s->font.legend, room;
-    plot_extent e;
     onc_plot_box box = {0, 0, 0, 0};
     int found;
     size_t g;
 
-    text = onc_callocarray(s->n_curves, sizeof *text);
-    if (text == NULL) {
-        plot_builder_fail(s->b, ONC_ERR_NOMEM, "out of memory while drawing the legend");
+    if (lg->text == NULL || plot_builder_status(s->b) != ONC_OK)
+        return box;
+    if (lg->flow_rows > 0) {
+        double left = plot_builder_list(s->b)->panel.left;
+
+        for (g = 0; g < s->n_curves; g++)
+            km_legend_entry(s, lg, g, left + lg->flow_x[g],
+                            flow_top + lg->pitch * ((double)lg->flow_row[g] + 0.5));
         return box;
     }
-    room = 0.55 * (p->right - p->left) - KM_KEY_LENGTH - 6;
-    for (g = 0; g < s->n_curves; g++) {
-        const onc_plot_curve *c = &s->curves[g];
-        char entry[600];
-        double fitted;
-
-        snprintf(entry, sizeof entry, "%s (n = %zu)", c->label != NULL ? c->label : "",
-                 c->n > 0 ? c->n : c->n_obs);
-        if (c->label == NULL)
-            snprintf(entry, sizeof entry, "Group %zu (n = %zu)", g + 1,
-                     c->n > 0 ? c->n : c->n_obs);
-        text[g] = plot_fit_text(s->b, entry, size, PLOT_MIN_FONT, 0, room, &fitted);
-        size = fmin(size, fitted);
-    }
-    if (plot_builder_status(s->b) != ONC_OK)
-        goto done;
-    for (g = 0; g < s->n_curves; g++)
-        w = fmax(w, plot_measure(s->b, text[g], size, 0).width);
-    e = plot_measure(s->b, "Ag", size, 0);
-    pitch = e.height * 1.15;
-    box = plot_place_box(s->b, KM_KEY_LENGTH + 4 + w, pitch * (double)s->n_curves, 6,
+    box = plot_place_box(s->b, lg->w, lg->pitch * (double)s->n_curves, 6,
                          s->opt->cumulative_incidence ? incidence_order : survival_order, 4,
-                         taken, n_taken, &found);
-    for (g = 0; g < s->n_curves; g++) {
-        double y = box.y0 + pitch * (double)g + pitch / 2;
-
-        plot_add_segment(s->b, ONC_PLOT_ROLE_LEGEND_KEY, (long)g, 0, box.x0, y,
-                         box.x0 + KM_KEY_LENGTH, y, onc_plot_palette(g), KM_CURVE_WIDTH,
-                         onc_plot_group_dash(g));
-        plot_add_text(s->b, ONC_PLOT_ROLE_LEGEND, (long)g, -1, text[g],
-                      box.x0 + KM_KEY_LENGTH + 4, y, size, 0, ONC_PLOT_HALIGN_LEFT,
-                      ONC_PLOT_VALIGN_MIDDLE, 0, plot_black());
-    }
-done:
+                         NULL, 0, &found);
     for (g = 0; g < s->n_curves; g++)
-        free(text[g]);
-    free(text);
+        km_legend_entry(s, lg, g, box.x0, box.y0 + lg->pitch * ((double)g + 0.5));
     return box;
+}
+
+static void km_legend_free(km_legend *lg, size_t n)
+{
+    size_t g;
+
+    if (lg->text != NULL)
+        for (g = 0; g < n; g++)
+            free(lg->text[g]);
+    free(lg->text);
+    free(lg->width);
 }
 
 static void km_draw_annotation(km_state *s, const onc_plot_box *taken, size_t n_taken)
@@ -782,6 +828,21 @@ static void km_draw_annotation(km_state *s, const onc_plot_box *taken, size_t n_
                          taken, n_taken, &found);
     plot_add_text(s->b, ONC_PLOT_ROLE_ANNOTATION, -1, -1, s->opt->annotation, box.x0, box.y0,
                   size, 0, ONC_PLOT_HALIGN_LEFT, ONC_PLOT_VALIGN_TOP, 0, plot_black());
+}
+
+/* The group's colour for numbers, darkened where it is too light to read
+** as text (yellow, sky blue) on white paper. */
+static onc_plot_color km_text_color(size_t g)
+{
+    onc_plot_color c = onc_plot_palette(g);
+    double luma = 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b;
+
+    if (luma > 0.55) {
+        c.r *= 0.55 / luma;
+        c.g *= 0.55 / luma;
+        c.b *= 0.55 / luma;
+    }
+    return c;
 }
 
 /* Row spacing of the risk table: CJK labels stand taller than Latin ones. */
@@ -847,7 +908,7 @@ static double km_draw_table(km_state *s, double y)
                 plot_add_text(s->b, ONC_PLOT_ROLE_ATRISK, (long)g, (long)j, buf,
                               onc_plot_panel_x(p, s->breaks[j]), y, size, 0,
                               ONC_PLOT_HALIGN_CENTER, ONC_PLOT_VALIGN_TOP, 0,
-                              onc_plot_palette(g));
+                              km_text_color(g));
             }
             y += pitch;
         }
@@ -965,6 +1026,8 @@ onc_status onc_plot_km_build(const onc_plot_curve *curves, size_t n_curves,
     const char *xlabel, *ylabel;
     char xlabel_buf[160];
     onc_plot_box taken[1];
+    km_legend legend;
+    double legend_top = 0;
 
     if (out == NULL)
         return onc_error_set(err, ONC_ERR_USAGE, NULL, 0, 0, NULL, "KM figure: no output given");
@@ -983,6 +1046,7 @@ onc_status onc_plot_km_build(const onc_plot_curve *curves, size_t n_curves,
     if ((st = km_check_options(opt, err)) != ONC_OK)
         return st;
 
+    memset(&legend, 0, sizeof legend);
     s = onc_callocarray(1, sizeof *s);
     if (s == NULL)
         return onc_error_set(err, ONC_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -1069,6 +1133,7 @@ onc_status onc_plot_km_build(const onc_plot_curve *curves, size_t n_curves,
     if (opt->title != NULL && opt->title[0] != '\0')
         title_h = plot_measure(s->b, opt->title, s->font.title, 1).height + 4;
     p->top = y + title_h + plot_measure(s->b, "0", s->font.tick, 0).height / 2 + 2;
+    legend_top = y + title_h;
     xtitle_h = plot_measure(s->b, xlabel, s->font.axis, 0).height;
     {
         /* below the panel: ticks, labels, x title, table */
@@ -1079,8 +1144,18 @@ onc_status onc_plot_km_build(const onc_plot_curve *curves, size_t n_curves,
         if (opt->risk_table || opt->kmunicate)
             below += 8 + pitch * 1.1 +
                      (double)n_curves * (opt->kmunicate ? pitch * 4.3 : pitch);
+        km_legend_prepare(s, &legend, p->right - p->left);
+        if (plot_builder_status(s->b) != ONC_OK)
+            goto finish;
+        panel_h = opt->height_in > 0 ? list->height - p->top - below : list->width * 0.5;
+        if (legend.pitch * (double)n_curves + 12 > panel_h / 2) {
+            /* too tall for the panel: rows above it, spanning its width */
+            double h = km_legend_flow(s, &legend, p->right - p->left);
+
+            p->top += h;
+            panel_h -= opt->height_in > 0 ? h : 0;
+        }
         if (opt->height_in > 0) {
-            panel_h = list->height - p->top - below;
             if (panel_h < 72) {
                 plot_builder_fail(s->b, ONC_ERR_USAGE,
                                   "KM figure: a height of %g in leaves %.0f pt for the panel; "
@@ -1089,7 +1164,6 @@ onc_status onc_plot_km_build(const onc_plot_curve *curves, size_t n_curves,
                 goto finish;
             }
         } else {
-            panel_h = list->width * 0.5;
             plot_builder_resize(s->b, p->top + panel_h + below);
         }
     }
@@ -1140,14 +1214,15 @@ onc_status onc_plot_km_build(const onc_plot_curve *curves, size_t n_curves,
         y += xtitle_h + 8;
     }
     km_draw_table(s, y);
-    taken[0] = km_draw_legend(s, NULL, 0);
-    km_draw_annotation(s, taken, 1);
+    taken[0] = km_draw_legend(s, &legend, legend_top);
+    km_draw_annotation(s, taken, legend.flow_rows > 0 ? 0 : 1);
 
 finish:
     st = plot_builder_finish(s->b, out, err);
     s->b = NULL;
 
 cleanup:
+    km_legend_free(&legend, n_curves);
     if (s != NULL) {
         plot_builder_finish(s->b, NULL, NULL);
         if (s->groups != NULL)

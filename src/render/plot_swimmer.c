@@ -380,8 +380,8 @@ onc_status onc_plot_swimmer_build(const onc_plot_swimmer_lane *lanes, size_t n_l
     n_entries = swimmer_entries(&s, entries, legend_size);
     below = PLOT_TICK_LENGTH + 2 + text_h + 3 + plot_measure(s.b, xlabel, base, 0).height +
             PLOT_MARGIN;
-    /* The legend sits inside the panel if the lanes are tall enough for
-    ** it, otherwise it flows in rows under the axis title. */
+    /* The legend sits inside the panel if it takes at most half the
+    ** lanes' height, otherwise it flows in rows under the axis title. */
     for (pass = 0; pass < 2; pass++) {
         if (opt->height_in > 0) {
             pitch = (list->height - top - below) / (double)n_lanes;
@@ -390,7 +390,7 @@ onc_status onc_plot_swimmer_build(const onc_plot_swimmer_lane *lanes, size_t n_l
             if (top + below + pitch * (double)n_lanes > SWIMMER_PAGE_LIMIT)
                 pitch = (SWIMMER_PAGE_LIMIT - top - below) / (double)n_lanes;
         }
-        if (pass == 1 || legend_pitch * (double)n_entries + 12 <= pitch * (double)n_lanes)
+        if (pass == 1 || legend_pitch * (double)n_entries + 12 <= pitch * (double)n_lanes / 2)
             break;
         flow_rows = plot_flow(entries_width(entries, n_entries, widths), n_entries,
                               list->width - 2 * PLOT_MARGIN, 12, flow_x, flow_row);
@@ -418,7 +418,7 @@ onc_status onc_plot_swimmer_build(const onc_plot_swimmer_lane *lanes, size_t n_l
     p->bottom = top + pitch * (double)n_lanes;
     /* room for the identifiers, or at least for half the "0" under the axis */
     plot_format_tick(breaks[0], decimals, 1, buf, sizeof buf);
-    p->left = PLOT_MARGIN + fmax(show_ids ? id_w + PLOT_TEXT_GAP : 0,
+    p->left = PLOT_MARGIN + fmax(show_ids ? id_w + PLOT_TEXT_GAP + 4 : 0,
                                  plot_measure(s.b, buf, tick_size, 0).width / 2);
     /* the last tick label is centred on the right edge */
     plot_format_tick(breaks[n_breaks - 1], decimals, 1, buf, sizeof buf);

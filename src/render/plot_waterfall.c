@@ -179,6 +179,9 @@ onc_status onc_plot_waterfall_build(const onc_plot_waterfall_bar *bars, size_t n
     double breaks[ONC_PLOT_MAX_BREAKS], lo, hi, up, down, base, tick_size, slot, w;
     double wmax = 0, ytitle_h, id_room = 0, id_size = 0, ref_w = 0;
     int decimals, show_ids;
+    double legend_size, legend_pitch, legend_col = 0, legend_w[WATERFALL_MAX_CATEGORIES];
+    double flow_x[WATERFALL_MAX_CATEGORIES];
+    size_t flow_row[WATERFALL_MAX_CATEGORIES], flow_rows = 0;
     const char *ylabel;
     char buf[32];
 
@@ -289,7 +292,22 @@ onc_status onc_plot_waterfall_build(const onc_plot_waterfall_bar *bars, size_t n
             id_room = fmin(id_room, 72) + 4;
         }
     }
+    /* legend: a column inside the panel, or rows under it when it would
+    ** take more than half the panel's height */
+    legend_size = fmax(PLOT_MIN_FONT, base * 0.9);
+    legend_pitch = plot_measure(s.b, "Ag", legend_size, 0).height * 1.15;
+    for (k = 0; k < s.n_categories; k++) {
+        legend_w[k] = WATERFALL_SWATCH + 4 +
+                      plot_measure(s.b, s.categories[k] != NULL ? s.categories[k] : "",
+                                   legend_size, 0).width;
+        legend_col = fmax(legend_col, legend_w[k]);
+    }
     p->bottom = list->height - PLOT_MARGIN - id_room;
+    if (legend_pitch * (double)s.n_categories + 12 > (p->bottom - p->top) / 2) {
+        flow_rows = plot_flow(legend_w, s.n_categories, list->width - 2 * PLOT_MARGIN, 12,
+                              flow_x, flow_row);
+        p->bottom -= 6 + legend_pitch * (double)flow_rows;
+    }
     if (p->bottom - p->top < 72) {
         plot_builder_fail(s.b, ONC_ERR_USAGE,
                           "waterfall plot: the figure is too small for its panel; make it "
@@ -381,36 +399,33 @@ onc_status onc_plot_waterfall_build(const onc_plot_waterfall_bar *bars, size_t n
         free(t);
     }
 
-    /* legend: a swatch and a name per category, where the bars leave room */
-    {
+    /* legend: a swatch and a name per category */
+    if (s.n_categories > 1 || (s.n_categories == 1 && s.categories[0] != NULL &&
+                               s.categories[0][0] != '\0')) {
         static const int order[4] = {0, 2, 3, 1};
-        double size = fmax(PLOT_MIN_FONT, base * 0.9), pitch, lw = 0;
         onc_plot_box box;
         int found;
 
-        pitch = plot_measure(s.b, "Ag", size, 0).height * 1.15;
-        for (k = 0; k < s.n_categories; k++)
-            lw = fmax(lw, plot_measure(s.b, s.categories[k] != NULL ? s.categories[k] : "",
-                                       size, 0).width);
-        if (s.n_categories > 1 || (s.n_categories == 1 && s.categories[0] != NULL &&
-                                   s.categories[0][0] != '\0')) {
-            box = plot_place_box(s.b, WATERFALL_SWATCH + 4 + lw, pitch * (double)s.n_categories,
-                                 6, order, 4, NULL, 0, &found);
-            for (k = 0; k < s.n_categories; k++) {
-                double y = box.y0 + pitch * ((double)k + 0.5);
-                onc_plot_box sw;
+        if (flow_rows == 0)
+            box = plot_place_box(s.b, legend_col, legend_pitch * (double)s.n_categories, 6,
+                                 order, 4, NULL, 0, &found);
+        for (k = 0; k < s.n_categories; k++) {
+            double x = flow_rows == 0 ? box.x0 : PLOT_MARGIN + flow_x[k];
+            double y = flow_rows == 0 ? box.y0 + legend_pitch * ((double)k + 0.5)
+                                      : p->bottom + id_room + 6 +
+                                        legend_pitch * ((double)flow_row[k] + 0.5);
+            onc_plot_box sw;
 
-                sw.x0 = box.x0;
-                sw.x1 = box.x0 + WATERFALL_SWATCH;
-                sw.y0 = y - WATERFALL_SWATCH / 2;
-                sw.y1 = y + WATERFALL_SWATCH / 2;
-                plot_add_rect(s.b, ONC_PLOT_ROLE_LEGEND_KEY, (long)k, -1, sw, onc_plot_palette(k),
-                              plot_none(), 0);
-                plot_add_text(s.b, ONC_PLOT_ROLE_LEGEND, (long)k, -1,
-                              s.categories[k] != NULL ? s.categories[k] : "",
-                              box.x0 + WATERFALL_SWATCH + 4, y, size, 0, ONC_PLOT_HALIGN_LEFT,
-                              ONC_PLOT_VALIGN_MIDDLE, 0, black);
-            }
+            sw.x0 = x;
+            sw.x1 = x + WATERFALL_SWATCH;
+            sw.y0 = y - WATERFALL_SWATCH / 2;
+            sw.y1 = y + WATERFALL_SWATCH / 2;
+            plot_add_rect(s.b, ONC_PLOT_ROLE_LEGEND_KEY, (long)k, -1, sw, onc_plot_palette(k),
+                          plot_none(), 0);
+            plot_add_text(s.b, ONC_PLOT_ROLE_LEGEND, (long)k, -1,
+                          s.categories[k] != NULL ? s.categories[k] : "",
+                          x + WATERFALL_SWATCH + 4, y, legend_size, 0, ONC_PLOT_HALIGN_LEFT,
+                          ONC_PLOT_VALIGN_MIDDLE, 0, black);
         }
     }
 

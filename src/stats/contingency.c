@@ -957,13 +957,13 @@ static onc_status contingency_fisher_rxc(const size_t *counts, size_t nrow,
     for (j = n_stage; j-- > 0;)
         net.lf_cols_from[j] = net.lf_cols_from[j + 1] + net.lf[net.cols[j]];
 
-    net.log_const = net.lf_cols_from[0] - net.lf[total];
-    for (i = 0; i < nr; i++)
-        net.log_const += net.lf[rs[ri[i]]];
     {
         fisher_count root[CONTINGENCY_FISHER_MAX_ROWS];
-        for (i = 0; i < k; i++)
+        net.log_const = net.lf_cols_from[0] - net.lf[total];
+        for (i = 0; i < k; i++) {
             root[i] = (fisher_count)(transpose ? cs[ci[i]] : rs[ri[i]]);
+            net.log_const += net.lf[root[i]];
+        }
         fisher_sort_key(root, k);
         fisher_stage_find(&net, &net.stages[0], root, 1);
         if (net.status != ONC_OK) {

@@ -475,9 +475,9 @@ onc_status cox_firth_fit(const cox_prep *pp, const onc_cox_options *opt,
     firth_ws w;
     size_t p = pp->p, n = pp->n, j, k;
     double *beta = NULL, *ustar = NULL, *work = NULL, *bhat = NULL;
-    double *ustar2 = NULL;
+    double *ustar2 = NULL, *sew = NULL;
     int *mask = NULL;
-    double l0u, l1u, lmax, q, zq;
+    double l0u, l1u, lmax, q, zq, shift = 0;
     int iters = 0, conv = 0;
     int maxit = opt->max_iter > 0 ? 5 * opt->max_iter : 0;
     onc_status st = ONC_OK;
@@ -502,6 +502,7 @@ onc_status cox_firth_fit(const cox_prep *pp, const onc_cox_options *opt,
     ustar2 = onc_callocarray(p + 1, sizeof *ustar2);
     work = onc_callocarray(p + 1, sizeof *work);
     mask = onc_callocarray(p + 1, sizeof *mask);
+    sew = onc_callocarray(p + 1, sizeof *sew);
     fit->lower_found = onc_callocarray(p + 1, sizeof *fit->lower_found);
     fit->upper_found = onc_callocarray(p + 1, sizeof *fit->upper_found);
     fit->firth_chisq = onc_callocarray(p + 1, sizeof *fit->firth_chisq);
@@ -509,7 +510,8 @@ onc_status cox_firth_fit(const cox_prep *pp, const onc_cox_options *opt,
     if (w.eta == NULL || w.risk == NULL || w.s1 == NULL || w.u == NULL ||
         w.imat == NULL || w.dimat == NULL || w.chol == NULL || w.inv == NULL ||
         beta == NULL || bhat == NULL || ustar == NULL || ustar2 == NULL ||
-        work == NULL || mask == NULL || fit->lower_found == NULL ||
+        work == NULL || mask == NULL || sew == NULL ||
+        fit->lower_found == NULL ||
         fit->upper_found == NULL || fit->firth_chisq == NULL ||
         fit->firth_p == NULL)
         goto nomem;
@@ -549,7 +551,11 @@ onc_status cox_firth_fit(const cox_prep *pp, const onc_cox_options *opt,
 
     lmax = firth_maximise(&w, beta, NULL, maxit, 1e-10, &iters, &conv, &l1u,
                           ustar);
-    fit->loglik[1] = lmax;
+    /* log det I in the caller's coordinates: I = S^-1 I_work S^-1 */
+    for (j = 0; j < p; j++)
+        shift -= log(pp->scale[j]);
+    fit->loglik[0] += shift;
+    fit->loglik[1] = lmax + shift;
     fit->loglik_unpenalized[1] = l1u;
     fit->iterations = iters;
     fit->converged = conv;
@@ -565,13 +571,16 @@ onc_status cox_firth_fit(const cox_prep *pp, const onc_cox_options *opt,
                                   pp->scale[k];
     }
     memcpy(bhat, beta, p * sizeof *bhat);
+    /* working-scale standard errors; w.chol is scratch from here on */
+    for (j = 0; j < p; j++)
+        sew[j] = sqrt(w.chol[j * p + j]);
 
     /* profile limits and penalized likelihood-ratio tests */
     zq = gsl_cdf_ugaussian_Pinv((1 + opt->conf_level) / 2);
     q = zq * zq;
     for (k = 0; k < p; k++) {
         firth_root fr;
-        double se_w = sqrt(w.chol[k * p + k]), lim, l0;
+        double se_w = sew[k], lim, l0;
         int found;
 
         fr.w = &w;
@@ -619,5 +628,6 @@ cleanup:
     free(ustar2);
     free(work);
     free(mask);
+    free(sew);
     return st;
 }

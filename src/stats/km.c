@@ -14,6 +14,7 @@
 
 #include "oncostat/km.h"
 #include "core/internal.h"
+#include "stats/km_internal.h"
 #include "stats/sort.h"
 
 /* No double maps to key 0 (it is the key of a negative NaN), so it marks
@@ -35,6 +36,9 @@ void onc_km_options_init(onc_km_options *opt)
     opt->rmst_tau = NAN;
     opt->median_ci_spss = 0;
     opt->spss_epsilon = 0.05;
+    opt->variance = ONC_KM_VARIANCE_GREENWOOD;
+    opt->cluster = NULL;
+    opt->n_clusters = 0;
 }
 
 static onc_status km_bad_obs(onc_error *err, size_t i, const char *column,
@@ -101,7 +105,8 @@ static void km_confint(double p, double se, double z, onc_conf_type type,
 /*
 ** Decoding of the 32-bit payload that travels with each sorted time.
 ** Without case weights it packs (group << 1) | event, so the passes below
-** never touch the input arrays; with weights it is the observation index.
+** never touch the input arrays; with weights (or for the robust variance)
+** it is the observation index.
 */
 typedef struct km_data {
     const double *status;
@@ -120,7 +125,7 @@ static void km_decode(const km_data *d, uint32_t payload, size_t *g, int *event,
     } else {
         *g = d->group != NULL ? (size_t)d->group[payload] : 0;
         *event = d->status[payload] == 1.0;
-        *w = d->weights[payload];
+        *w = d->weights != NULL ? d->weights[payload] : 1.0;
     }
 }
 
@@ -133,7 +138,7 @@ static size_t km_entry_group(const km_data *d, uint32_t payload)
 
 static double km_entry_weight(const km_data *d, uint32_t payload)
 {
-    return d->packed ? 1.0 : d->weights[payload];
+    return d->packed || d->weights == NULL ? 1.0 : d->weights[payload];
 }
 
 /*
@@ -143,6 +148,7 @@ static double km_entry_weight(const km_data *d, uint32_t payload)
 static onc_status km_prepare(size_t n, const double *time, const double *entry,
                              const double *status, const double *weights,
                              const int32_t *group, size_t n_groups,
+                             const int32_t *cluster, size_t n_clusters,
                              uint64_t *varying, uint64_t *entry_varying,
                              size_t *group_n, double *group_w, onc_error *err)
 {
@@ -174,6 +180,10 @@ static onc_status km_prepare(size_t n, const double *time, const double *entry,
                                   "group code is missing or out of range");
             g = (size_t)group[i];
         }
+        if (cluster != NULL &&
+            (cluster[i] < 0 || (size_t)cluster[i] >= n_clusters))
+            return km_bad_obs(err, i, "cluster",
+                              "cluster code is missing or out of range");
         if (entry != NULL) {
             if (!isfinite(entry[i]))
                 return km_bad_obs(err, i, "entry",
@@ -316,6 +326,23 @@ static void km_estimate_rows(onc_km_curve *c, double z, onc_conf_type type)
 }
 
 /*
+** The pointwise CIs again after the robust variance replaced std_err (now
+** the SE of S itself): R survfit_confint(logse = FALSE) first turns it
+** into the SE of log S, se / S, keeping a zero SE zero.
+*/
+static void km_robust_confint(onc_km_curve *c, double z, onc_conf_type type)
+{
+    size_t i;
+
+    for (i = 0; i < c->n_rows; i++) {
+        onc_km_row *r = &c->rows[i];
+
+        r->std_err_log = r->std_err == 0.0 ? 0.0 : r->std_err / r->surv;
+        km_confint(r->surv, r->std_err_log, z, type, &r->lower, &r->upper);
+    }
+}
+
+/*
 ** Survival at time t as summary.survfit(fit, times = t): values from the
 ** last row at or before t (a row at the start time with S = 1 stands in
 ** before the first row), the number at risk from the first row at or
@@ -441,6 +468,15 @@ static onc_status km_check_options(const onc_km_options *opt, onc_error *err)
         !(opt->spss_epsilon > 0.0 && opt->spss_epsilon < 0.5))
         return onc_error_set(err, ONC_ERR_USAGE, NULL, 0, 0, NULL,
                              "SPSS density bracket must be between 0 and 0.5");
+    if (opt->variance != ONC_KM_VARIANCE_GREENWOOD &&
+        opt->variance != ONC_KM_VARIANCE_ROBUST)
+        return onc_error_set(err, ONC_ERR_USAGE, NULL, 0, 0, NULL,
+                             "unknown variance type %d", (int)opt->variance);
+    if (opt->variance == ONC_KM_VARIANCE_ROBUST && opt->cluster != NULL &&
+        (opt->n_clusters == 0 || opt->n_clusters > (size_t)INT32_MAX))
+        return onc_error_set(err, ONC_ERR_USAGE, NULL, 0, 0, NULL,
+                             "number of clusters must be 1 to %d",
+                             (int)INT32_MAX);
     return ONC_OK;
 }
 
@@ -516,7 +552,8 @@ static onc_status km_summaries(onc_km_curve *c, const onc_km_options *opt,
 ** Method: Kaplan & Meier (1958); Greenwood (1926); Nelson (1972) / Aalen
 ** (1978) with the Aalen variance sum d/n^2; left truncation as a risk set
 ** (entry, exit].  Implementation follows R survival 3.5-3 survfitkm.c
-** (type = 1, robust = FALSE) and survfit_confint.
+** (type = 1, robust = FALSE) and survfit_confint; the robust variance
+** (robust = TRUE) is in km_robust.c.
 ** Inputs: see km.h (n observations; arrays of length n).
 ** Output: one curve per group with rows at every distinct observed time.
 ** Preconditions: n <= 2^32 - 1, 1 <= n_groups <= ONC_KM_MAX_GROUPS.
@@ -524,7 +561,8 @@ static onc_status km_summaries(onc_km_curve *c, const onc_km_options *opt,
 ** Cost: one radix sort of the times (two with delayed entry) and three
 ** sequential passes; memory for the sort 16 bytes per observation when
 ** the times vary in few enough bits (whole days do), else 24 (twice that
-** with delayed entry), plus 88 bytes per row.
+** with delayed entry), plus 88 bytes per row; the robust variance adds
+** one pass and about 32 bytes per observation.
 */
 onc_status onc_km_fit_groups(size_t n, const double *time, const double *entry,
                              const double *status, const double *weights,
@@ -542,6 +580,7 @@ onc_status onc_km_fit_groups(size_t n, const double *time, const double *entry,
     size_t n_probs, g, i;
     km_data data;
     double z, tau;
+    int robust;
     onc_status st = ONC_OK;
 
     memset(&exits, 0, sizeof exits);
@@ -580,10 +619,12 @@ onc_status onc_km_fit_groups(size_t n, const double *time, const double *entry,
                   : sizeof km_default_quantiles / sizeof km_default_quantiles[0];
     z = km_zval(opt->conf_level);
 
+    robust = opt->variance == ONC_KM_VARIANCE_ROBUST;
     data.status = status;
     data.weights = weights;
     data.group = group;
-    data.packed = weights == NULL;
+    /* The robust pass needs the observation behind every sorted time. */
+    data.packed = weights == NULL && !robust;
 
     fit = calloc(1, sizeof *fit);
     if (fit == NULL)
@@ -595,6 +636,9 @@ onc_status onc_km_fit_groups(size_t n, const double *time, const double *entry,
     fit->rmst_tau = NAN;
     fit->has_entry = entry != NULL;
     fit->has_weights = weights != NULL;
+    fit->variance = opt->variance;
+    if (robust)
+        fit->n_clusters = opt->cluster != NULL ? opt->n_clusters : n;
     fit->curves = onc_callocarray(n_groups, sizeof *fit->curves);
     group_n = onc_callocarray(n_groups, sizeof *group_n);
     group_w = onc_callocarray(n_groups, sizeof *group_w);
@@ -610,7 +654,8 @@ onc_status onc_km_fit_groups(size_t n, const double *time, const double *entry,
         km_curve_clear(&fit->curves[g]);
 
     st = km_prepare(n, time, entry, status, weights, group, n_groups,
-                    &varying, &entry_varying, group_n, group_w, err);
+                    robust ? opt->cluster : NULL, opt->n_clusters, &varying,
+                    &entry_varying, group_n, group_w, err);
     if (st != ONC_OK)
         goto cleanup;
     if (km_sort(&exits, n, time, varying, status, group, data.packed, 0,
@@ -645,13 +690,21 @@ onc_status onc_km_fit_groups(size_t n, const double *time, const double *entry,
     }
     km_count_rows(&exits, entry != NULL ? &entries : NULL, &data, fit, cursor,
                   last_key, at_risk, touched);
+    for (g = 0; g < n_groups; g++)
+        km_estimate_rows(&fit->curves[g], z, opt->conf_type);
+    if (robust) {
+        st = km_robust_variance(fit, n, time, entry, status, weights, group,
+                                opt->cluster, opt->n_clusters, &exits,
+                                entry != NULL ? &entries : NULL, err);
+        if (st != ONC_OK)
+            goto cleanup;
+        for (g = 0; g < n_groups; g++)
+            km_robust_confint(&fit->curves[g], z, opt->conf_type);
+    }
     /* The sort buffers are the largest allocation; release them before the
     ** per-curve work. */
     onc_sort_free(&exits);
     onc_sort_free(&entries);
-
-    for (g = 0; g < n_groups; g++)
-        km_estimate_rows(&fit->curves[g], z, opt->conf_type);
     tau = km_choose_tau(fit, opt);
     fit->rmst_tau = tau;
     for (g = 0; g < n_groups; g++) {

@@ -365,6 +365,14 @@ static void test_groups(const onc_frame *df)
     }
     onc_model_free(m);
 
+    /* No variable at all: every row, one group. */
+    m = build(df, "~ 1", NULL, NULL);
+    if (m != NULL) {
+        CHECK(m->n == N && m->p == 0 && m->n_groups == 1 && m->kind == ONC_RESPONSE_NONE);
+        CHECK(m->row[0] == 1 && m->row[N - 1] == N);
+    }
+    onc_model_free(m);
+
     m = build(df, "Surv(time, status) ~ 1", NULL, NULL);
     if (m != NULL) {
         CHECK(m->n == N && m->p == 0 && m->n_groups == 1);

@@ -189,7 +189,7 @@ static void test_format_names(void)
         {"ADTTE.SAS7BDAT", ONC_FORMAT_SAS7BDAT}, {"adsl.xpt", ONC_FORMAT_XPT},
         {"noext", ONC_FORMAT_AUTO}, {"dir.sav/file", ONC_FORMAT_AUTO},
         {"file.", ONC_FORMAT_AUTO}, {"file.savx", ONC_FORMAT_AUTO},
-        {"file.txt", ONC_FORMAT_AUTO}, {"", ONC_FORMAT_AUTO}
+        {"file.txt", ONC_FORMAT_CSV}, {"file.xlsx", ONC_FORMAT_AUTO}, {"", ONC_FORMAT_AUTO}
     };
     static const struct { const char *name; onc_format want; } names[] = {
         {"csv", ONC_FORMAT_CSV}, {"TSV", ONC_FORMAT_TSV}, {"sav", ONC_FORMAT_SAV},

@@ -496,6 +496,42 @@ static void test_crowded_axis(void)
     free(st);
 }
 
+/* Twelve curves on a 3 in figure: the legend cannot sit inside the panel
+** and flows in rows above it, still clear of every other text. */
+static void test_many_curves(golden *g)
+{
+    golden_curve gc = load_curve(g, "aml1", "x");
+    onc_plot_curve curves[12];
+    char labels[12][32];
+    onc_plot_km_options opt;
+    onc_plot_list *l = NULL;
+    onc_error err;
+    size_t k, i, legends = 0;
+
+    for (k = 0; k < 12; k++) {
+        snprintf(labels[k], sizeof labels[k], "Centre %zu", k + 1);
+        curves[k] = gc.c;
+        curves[k].label = labels[k];
+    }
+    onc_plot_km_options_init(&opt);
+    opt.height_in = 4.5;
+    opt.time_unit = "weeks";
+    CHECK(onc_plot_km_build(curves, 12, &opt, &l, &err) == ONC_OK);
+    if (l == NULL) {
+        fprintf(stderr, "%s\n", err.message);
+        return;
+    }
+    CHECK_CLOSE(l->height, 4.5 * 72, 1e-9);
+    for (i = 0; i < l->n_ops; i++)
+        if (l->ops[i].role == ONC_PLOT_ROLE_LEGEND) {
+            CHECK(l->ops[i].box.y1 <= l->panel.top);
+            legends++;
+        }
+    CHECK(legends == 12);
+    check_text_layout(l, "twelve curves");
+    onc_plot_list_free(l);
+}
+
 /* ---- files ---- */
 
 static int file_starts(const char *path, const void *magic, size_t n)
@@ -660,6 +696,7 @@ int main(void)
     test_lung_min_at_risk(g);
     test_aml_incidence(g);
     test_crowded_axis();
+    test_many_curves(g);
     if (mkdtemp(dir) != NULL) {
         test_files(g, dir);
         rmdir(dir);

@@ -214,6 +214,33 @@ static void test_many(void)
     free(ids);
 }
 
+/* One category per patient: 20 legend entries flow in rows under the panel. */
+static void test_many_categories(void)
+{
+    onc_plot_waterfall_bar b[20];
+    char names[20][24];
+    onc_plot_list *l = NULL;
+    size_t i, legends = 0;
+
+    for (i = 0; i < 20; i++) {
+        snprintf(names[i], sizeof names[i], "Centre %zu", i + 1);
+        b[i].id = NULL;
+        b[i].change = 40.0 - 6.0 * (double)i;
+        b[i].category = names[i];
+    }
+    CHECK(onc_plot_waterfall_build(b, 20, NULL, &l, NULL) == ONC_OK);
+    if (l == NULL)
+        return;
+    for (i = 0; i < l->n_ops; i++)
+        if (l->ops[i].role == ONC_PLOT_ROLE_LEGEND) {
+            CHECK(l->ops[i].box.y0 >= l->panel.bottom);
+            legends++;
+        }
+    CHECK(legends == 20);
+    check_text_layout(l);
+    onc_plot_list_free(l);
+}
+
 static void test_errors(void)
 {
     onc_plot_waterfall_bar bad[2] = {{"P01", 10, "SD"}, {"P02", NAN, "SD"}};
@@ -265,6 +292,7 @@ int main(void)
     test_recist();
     test_choi_cap();
     test_many();
+    test_many_categories();
     test_errors();
     test_file();
     return harness_finish();

@@ -48,7 +48,8 @@ static const struct {
     {"gen_all", TOL_COEF}, {"gen_init", TOL_COEF},
     {"gen_exact_strata_offset", TOL_COEF}, {"cp_efron", TOL_COEF},
     {"cp_all", TOL_COEF}, {"separated", 1e-6}, {"separated_cp", 1e-6},
-    {"collinear", TOL_COEF},
+    {"collinear", TOL_COEF}, {"bigties_efron", TOL_COEF},
+    {"bigties_exact", TOL_COEF},
 };
 
 static const double *get(golden *g, const char *c, const char *what, size_t *n)

@@ -19,7 +19,8 @@ at <- function(args, b) {
   suppressWarnings(do.call(coxph, a))
 }
 pen <- function(args, b) {
-  f <- at(args, b)
+  f <- tryCatch(at(args, b), error = function(e) NULL)
+  if (is.null(f)) return(-1e10)      # exp() overflow far from the optimum
   f$loglik[2] + 0.5 * as.numeric(determinant(solve(f$var))$modulus)
 }
 grad <- function(args, b, h = 1e-4) {
@@ -39,9 +40,16 @@ hess <- function(args, b, h = 1e-3) {
   (H + t(H)) / 2
 }
 maximise <- function(args, p) {
-  o <- optim(rep(0, p), function(b) -pen(args, b), method = "BFGS",
-             control = list(reltol = 1e-14, maxit = 1000))
-  b <- o$par
+  if (p == 1) {
+    b <- optimize(function(b) pen(args, b), c(-10, 10), maximum = TRUE,
+                  tol = 1e-10)$maximum
+  } else {
+    o <- optim(rep(0, p), function(b) -pen(args, b), method = "Nelder-Mead",
+               control = list(reltol = 1e-12, maxit = 5000))
+    o <- optim(o$par, function(b) -pen(args, b), method = "BFGS",
+               control = list(reltol = 1e-14, maxit = 1000))
+    b <- o$par
+  }
   for (it in 1:6) b <- b - solve(hess(args, b), grad(args, b))
   b
 }

@@ -181,6 +181,10 @@ add("separated_cp", Surv(start, time, status) ~ arm + age,
 add("collinear", Surv(time, status) ~ x1 + x2 + x4, col,
     x.cols = col[, c("x1", "x2", "x4")], time = col$time, status = col$status)
 
+for (tt in c("efron", "exact"))
+  add(paste0("bigties_", tt), Surv(time, status) ~ z1 + z2, big, ties = tt,
+      x.cols = big[, c("z1", "z2")], time = big$time, status = big$status)
+
 put("cases", seq_along(cases))
 writeLines(paste("# cases:", paste(cases, collapse = " ")), con)
 close(con)

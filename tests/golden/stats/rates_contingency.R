@@ -1,13 +1,13 @@
 # rates_contingency.R -- reference values for src/stats/contingency.c.
 #
 # Run from the repository root:  Rscript tests/golden/stats/rates_contingency.R
-# Writes tests/golden/stats/rates_contingency.txt.  Takes about three
-# minutes: fisher.test needs workspace = 2e8 and over two minutes of CPU for
+# Writes tests/golden/stats/rates_contingency.txt.  Takes up to ten
+# minutes: fisher.test needs workspace = 2e8 and three or more minutes of CPU for
 # the last r x c table (the C code needs about a second).
 #
 #   fisher_<i>       nrow ncol counts (row-major) | fisher.test()$p.value
 #   fisherbrute_<i>  the same P by enumerating every table with the observed
-#                    margins (small tables only), using FEXACT's rule
+#                    margins (the tables small enough), using FEXACT's rule
 #                    log P <= log P(observed) + 3.45254e-7
 #   chisq_<i>        nrow ncol counts | chisq.test(correct = TRUE) statistic
 #                    and P | chisq.test(correct = FALSE) statistic and P | df
@@ -75,9 +75,11 @@ fisher_cases <- list(
   matrix(c(20, 10, 5, 2,  15, 12, 9, 6,  8, 10, 12, 10), 3, byrow = TRUE),
   # 2 x 6
   matrix(c(5, 8, 12, 9, 4, 2,  1, 4, 10, 14, 9, 7), 2, byrow = TRUE),
+  # 3 x 5, n = 25, small enough to enumerate
+  matrix(c(4, 1, 0, 2, 3,  1, 3, 2, 0, 1,  0, 1, 4, 3, 0), 3, byrow = TRUE),
   # 3 x 5, n = 240, strong association (tiny P)
   matrix(c(30, 10, 5, 20, 15,  10, 20, 17, 16, 17,  5, 18, 30, 10, 17), 3, byrow = TRUE))
-brute_ok <- c(1, 2, 3, 4, 6, 7)
+brute_ok <- c(1, 2, 3, 4, 6, 7, 8, 10, 11)
 put("fisher_count", length(fisher_cases))
 for (i in seq_along(fisher_cases)) {
   m <- fisher_cases[[i]]
