@@ -25,5 +25,8 @@
 #include "oncostat/statfile.h"
 #include "oncostat/read.h"
 #include "oncostat/render.h"
+#include "oncostat/km.h"
+#include "oncostat/logrank.h"
+#include "oncostat/km_render.h"
 
 #endif

@@ -39,8 +39,9 @@ extern "C" {
 **   %Y  year, exactly 4 digits (0001-9999)
 **   %m  month, 1 or 2 digits
 **   %d  day of the month, 1 or 2 digits
-**   %b  English month abbreviation (Jan ... Dec), any letter case
-**   %B  English month name (January ... December), any letter case
+**   %b  English month abbreviation (Jan ... Dec), any letter case; the
+**       full name (January) is also read, as R's strptime does
+**   %B  the same as %b
 **   %%  a literal '%'
 ** and literal characters, which must match exactly.  Year, month and day
 ** must each appear exactly once.  %y is NOT accepted: a two-digit year does

@@ -17,6 +17,11 @@
 **   FACTOR   anything else; levels sorted by bytes (C locale, as R with
 **            LC_COLLATE=C)
 **
+** Missing values are the tokens of opt->na_tokens, compared after removing
+** leading and trailing blanks; an empty field is missing in every column
+** that is not text.  Numbers, logicals and dates may be padded with blanks;
+** text keeps its exact bytes.
+**
 ** Dates are never guessed: a column that would be text and holds a value
 ** such as 03/04/2020 is an error asking for a date format.
 ** Overrides force a column's type; a value that does not fit is an error.
@@ -60,6 +65,8 @@ typedef struct onc_type_override {
     onc_coltype type;
 } onc_type_override;
 
+/* Options; start from onc_csv_options_init().  The strings and arrays
+** they point to are only read during the call. */
 typedef struct onc_csv_options {
     char sep;                 /* 0 = detect among ',' ';' '\t' from the header line */
     char decimal;             /* '.' default; ',' allowed only when sep != ',' */
@@ -84,10 +91,21 @@ void onc_csv_options_init(onc_csv_options *opt);
 ** Read the delimited text file at `path` into a new frame (*out, owned by
 ** the caller, released with onc_frame_free()).  opt may be NULL for the
 ** defaults.  On failure *out is NULL and err (if not NULL) says where and
-** why.  Returns ONC_OK, ONC_ERR_IO (cannot open or read), ONC_ERR_PARSE
-** (malformed text: quotes, field counts, encoding, types), ONC_ERR_DATA
-** (well-formed but invalid values: impossible dates), ONC_ERR_LIMIT (a cap
-** was exceeded), ONC_ERR_USAGE (invalid options) or ONC_ERR_NOMEM.
+** why.  Returns
+**   ONC_OK
+**   ONC_ERR_IO      the file cannot be opened or read, or changed meanwhile
+**   ONC_ERR_PARSE   malformed text: empty file, header names, field counts,
+**                   quotes, encoding, NUL bytes, dates that need a format
+**   ONC_ERR_DATA    well-formed but unusable: no data rows, a value that
+**                   does not fit an override, an impossible date
+**   ONC_ERR_LIMIT   a cap was exceeded
+**   ONC_ERR_USAGE   invalid options
+**   ONC_ERR_NOMEM
+** When several rows are wrong, the earliest is reported (for values, then
+** the leftmost column); checks that need a whole column (impossible or
+** foreign dates in inferred columns) come after the whole file was read.
+** A regular file is read in pieces of opt->read_bytes; other files (pipes)
+** are read into memory first.
 */
 onc_status onc_csv_read(const char *path, const onc_csv_options *opt,
                         onc_frame **out, onc_error *err);

@@ -55,6 +55,7 @@ extern "C" {
 #define ONC_PLOT_MAX_SIZE_IN 50.0     /* page width or height, inches */
 #define ONC_PLOT_MAX_DPI 2400.0
 #define ONC_PLOT_MAX_PIXELS 16384     /* PNG width or height */
+#define ONC_PLOT_MAX_PIXEL_AREA 64000000.0  /* PNG width x height (256 MB of RGBA) */
 #define ONC_PLOT_MAX_OPS 4000000      /* operations in one display list */
 #define ONC_PLOT_MAX_BREAKS 200       /* ticks on one axis */
 
@@ -97,7 +98,13 @@ typedef enum onc_plot_op_kind {
     ONC_PLOT_OP_TEXT = 4       /* `text` anchored at x[0], y[0] */
 } onc_plot_op_kind;
 
-/* What an operation shows; tests and adapters select operations by role. */
+/*
+** What an operation shows; tests and adapters select operations by role.
+** For axis roles (AXIS, TICK, TICK_LABEL, AXIS_TITLE) the group is 0 for
+** the x axis and 1 for the y axis.  KM legend keys have index 0 in the
+** legend and 1 beside the risk table.  Waterfall REFERENCE lines and their
+** labels have group 0 for the upper threshold and 1 for the lower one.
+*/
 typedef enum onc_plot_role {
     ONC_PLOT_ROLE_NONE = 0,
     ONC_PLOT_ROLE_TITLE = 1,
@@ -420,8 +427,8 @@ typedef struct onc_plot_waterfall_options {
 /*
 ** Lay out a waterfall plot: one bar per patient, sorted by decreasing
 ** change (ties keep input order), coloured by category.
-** ONC_ERR_USAGE: no bars, a non-finite change, a category missing from
-** opt->categories.
+** ONC_ERR_USAGE: no bars, a change that is not finite or is below -100 %,
+** a category missing from opt->categories.
 */
 onc_status onc_plot_waterfall_build(const onc_plot_waterfall_bar *bars, size_t n_bars,
                                     const onc_plot_waterfall_options *opt,

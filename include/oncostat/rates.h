@@ -115,6 +115,7 @@ typedef struct onc_odds_ratio {
 ** solve the equations of fisher.test() to full double precision (R stops
 ** its root search at about 1e-4, so its printed estimate can differ in the
 ** fifth digit; see docs/methods/rates.md).
+** Errors: ONC_ERR_USAGE (conf_level), ONC_ERR_LIMIT (a + b + c + d > 2^24).
 */
 onc_status onc_rates_odds_ratio(size_t a, size_t b, size_t c, size_t d,
                                 double conf_level, onc_odds_ratio *out,
@@ -151,8 +152,9 @@ typedef struct onc_fisher_result {
 ** Rows and columns with a zero total are dropped; a table left with fewer
 ** than two rows or columns has P = 1.  opt may be NULL for the defaults.
 ** Errors: ONC_ERR_USAGE (fewer than 2 rows or columns given),
-** ONC_ERR_LIMIT (the table needs more than opt->max_paths or
-** opt->max_work), ONC_ERR_NOMEM.
+** ONC_ERR_LIMIT (a total above 2^24, more than 32 rows and columns in the
+** smaller dimension, or more than opt->max_paths or opt->max_work needed),
+** ONC_ERR_NOMEM.
 */
 onc_status onc_contingency_fisher(const size_t *counts, size_t nrow,
                                   size_t ncol, const onc_fisher_options *opt,

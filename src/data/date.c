@@ -3,11 +3,10 @@
 **
 ** The day-number conversions are Howard Hinnant's era-based algorithms
 ** ("chrono-Compatible Low-Level Date Algorithms", 2013), exact in integer
-** arithmetic for the proleptic Gregorian calendar.  They agree with R's
-** as.Date() and with POSIX timegm() on every day in 0001..9999.
+** arithmetic for the proleptic Gregorian calendar; tests/data/test_date.c
+** checks them against R's as.Date() across 0001..9999.
 */
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -298,7 +297,22 @@ onc_status onc_date_parse(const char *s, size_t len, const char *format, double 
     int y, m, d;
 
     *days = NAN;
-    if (onc_date_scan(s, len, format, &y, &m, &d) != ONC_OK || !date_is_valid(y, m, d))
+    if (format == NULL && s != NULL && len == 10) {
+        /* ISO 8601, the common case: all eight digits tested at once. */
+        const unsigned char *u = (const unsigned char *)s;
+        unsigned y0 = u[0] - '0', y1 = u[1] - '0', y2 = u[2] - '0', y3 = u[3] - '0';
+        unsigned m0 = u[5] - '0', m1 = u[6] - '0', d0 = u[8] - '0', d1 = u[9] - '0';
+
+        if (((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) |
+             (d1 > 9)) || u[4] != '-' || u[7] != '-')
+            return ONC_ERR_PARSE;
+        y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
+        m = (int)(m0 * 10 + m1);
+        d = (int)(d0 * 10 + d1);
+    } else if (onc_date_scan(s, len, format, &y, &m, &d) != ONC_OK) {
+        return ONC_ERR_PARSE;
+    }
+    if (!date_is_valid(y, m, d))
         return ONC_ERR_PARSE;
     *days = (double)date_days_from_civil(y, m, d);
     return ONC_OK;

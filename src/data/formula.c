@@ -21,6 +21,10 @@
 #include "core/internal.h"
 
 #define FORMULA_LABEL "formula"
+/* Terms generated while expanding, all operations together.  A formula
+** that ends with ONC_FORMULA_MAX_TERMS terms needs far fewer; the cap keeps
+** a hostile text from costing more than a fraction of a second. */
+#define FORMULA_MAX_WORK (16 * ONC_FORMULA_MAX_TERMS)
 
 /* A term while parsing: sorted indices into the parser's variable table. */
 typedef struct formula_set_term {
@@ -55,6 +59,7 @@ typedef struct formula_parser {
     onc_formula_variable *vars;     /* every distinct (name, as_factor) */
     size_t n_vars, cap_vars;
     size_t depth;
+    size_t work;            /* terms generated so far */
     onc_status status;
     onc_error *err;
 } formula_parser;
@@ -224,6 +229,9 @@ static int formula_set_add(formula_parser *p, formula_set *s, const formula_set_
 {
     size_t k;
 
+    if (++p->work > FORMULA_MAX_WORK)
+        return formula_fail(p, ONC_ERR_LIMIT, offset, "formula too complex",
+                            "its expansion generates more than %d terms", FORMULA_MAX_WORK);
     for (k = 0; k < s->n; k++)
         if (formula_same_term(&s->t[k], t))
             return 0;

@@ -53,6 +53,10 @@ typedef struct model_build {
     onc_model *m;
     onc_error *err;
     size_t *use;            /* 0-based source rows used, m->n */
+    double *resp[3];        /* response expressions' values, all rows */
+    double *offset_all;     /* offset() values, all rows */
+    long weights_col;       /* -1 without weights */
+    long y_factor_col;      /* a factor response column, or -1 */
 } model_build;
 
 /* ------------------------------------------------------------------ */
@@ -674,6 +678,9 @@ static onc_status model_event(model_build *b, const onc_expr *e, double **values
     if (rc != ONC_OK)
         return rc;
     if (col >= 0 && df->cols[col].type == ONC_COL_LOGICAL) {
+        for (i = 0; i < df->n_rows; i++)
+            if (!isnan((*values)[i]))
+                (*values)[i] = (*values)[i] != 0;
         b->m->event_coding = ONC_EVENT_LOGICAL;
         return ONC_OK;
     }
@@ -759,13 +766,14 @@ static void model_items_release(model_item *items, size_t n)
     free(items);
 }
 
-static char *model_reason(const char *fmt, const char *name)
+/* "<what> '<name>'", e.g. "missing value in 'ecog'". */
+static char *model_reason(const char *what, const char *name)
 {
-    size_t n = strlen(fmt) + strlen(name) + 1;
+    size_t n = strlen(what) + strlen(name) + 4;
     char *s = malloc(n);
 
     if (s != NULL)
-        snprintf(s, n, fmt, name);
+        snprintf(s, n, "%s '%s'", what, name);
     return s;
 }
 
@@ -798,7 +806,7 @@ static onc_status model_add_item(model_item **items, size_t *n, size_t offset, l
         it->reasons = calloc(1, sizeof *it->reasons);
         if (it->reasons == NULL)
             return ONC_ERR_NOMEM;
-        it->reasons[0] = model_reason("missing value in '%s'", df->cols[col].name);
+        it->reasons[0] = model_reason("missing value in", df->cols[col].name);
         it->n_reasons = 1;
         return it->reasons[0] == NULL ? ONC_ERR_NOMEM : ONC_OK;
     }
@@ -811,11 +819,11 @@ static onc_status model_add_item(model_item **items, size_t *n, size_t offset, l
     for (k = 0; k + 1 < it->n_reasons; k++) {
         const char *name = onc_expr_column(expr, k, NULL);
         it->expr_cols[k] = onc_frame_find(df, name);
-        it->reasons[k] = model_reason("missing value in '%s'", name);
+        it->reasons[k] = model_reason("missing value in", name);
         if (it->reasons[k] == NULL)
             return ONC_ERR_NOMEM;
     }
-    it->reasons[k] = model_reason("undefined value of '%s'", onc_expr_text(expr));
+    it->reasons[k] = model_reason("undefined value of", onc_expr_text(expr));
     return it->reasons[k] == NULL ? ONC_ERR_NOMEM : ONC_OK;
 }
 
@@ -1263,18 +1271,211 @@ cleanup:
     return rc;
 }
 
+/* The response, the offset and the weights, evaluated on every row. */
+static onc_status model_response(model_build *b)
+{
+    const onc_formula *f = b->f;
+    const onc_frame *df = b->df;
+    onc_status rc = ONC_OK;
+    size_t k, i;
+
+    if (f->kind == ONC_RESPONSE_SURV || f->kind == ONC_RESPONSE_COUNTING) {
+        size_t n_times = f->kind == ONC_RESPONSE_COUNTING ? 2 : 1;
+        for (k = 0; k < n_times && rc == ONC_OK; k++)
+            rc = model_eval(b, f->response[k], &b->resp[k]);
+        if (rc == ONC_OK && f->n_response > n_times)
+            rc = model_event(b, f->response[n_times], &b->resp[n_times]);
+        else if (rc == ONC_OK)
+            b->m->event_coding = ONC_EVENT_ALL;
+        if (rc == ONC_OK)
+            rc = model_check_times(b, b->resp[0], n_times == 2 ? b->resp[1] : NULL);
+    } else if (f->kind == ONC_RESPONSE_VALUE) {
+        const char *bare = onc_expr_bare_column(f->response[0]);
+        long c = bare != NULL ? onc_frame_find(df, bare) : -1;
+        /* A factor response keeps its levels (multinomial, logistic). */
+        if (c >= 0 && df->cols[c].type == ONC_COL_FACTOR)
+            b->y_factor_col = c;
+        else
+            rc = model_eval(b, f->response[0], &b->resp[0]);
+    }
+    if (rc == ONC_OK && f->offset != NULL)
+        rc = model_eval(b, f->offset, &b->offset_all);
+    if (rc != ONC_OK || b->weights_col < 0)
+        return rc;
+    for (i = 0; i < df->n_rows; i++) {
+        const onc_column *w = &df->cols[b->weights_col];
+        double x = w->num[i];
+        if (!isnan(x) && (!isfinite(x) || x < 0))
+            return onc_error_set(b->err, ONC_ERR_DATA, df->source, i + 1, 0, w->name,
+                                 "weight %g is %s (weights must be finite and >= 0)", x,
+                                 x < 0 ? "negative" : "not finite");
+    }
+    return ONC_OK;
+}
+
+/* An expression, or the plain column it consists of, as a missing-value item. */
+static onc_status model_add_expr_item(const model_build *b, model_item **items, size_t *n,
+                                      const onc_expr *e, const double *values)
+{
+    const char *bare = onc_expr_bare_column(e);
+
+    if (bare != NULL)
+        return model_add_item(items, n, onc_expr_offset(e), onc_frame_find(b->df, bare), NULL,
+                              NULL, b->df);
+    return model_add_item(items, n, onc_expr_offset(e), -1, e, values, b->df);
+}
+
+/* Decide the rows used (b->use, m->n) and record why the others are not. */
+static onc_status model_select_rows(model_build *b, onc_exclusions *excluded)
+{
+    const onc_formula *f = b->f;
+    const onc_frame *df = b->df;
+    model_item *items = NULL;
+    size_t n_items = 0, k, j, i, n_used = 0;
+    onc_status rc = ONC_OK;
+
+    for (k = 0; k < f->n_response && rc == ONC_OK; k++)
+        rc = model_add_expr_item(b, &items, &n_items, f->response[k], b->resp[k]);
+    for (k = 0; k < f->n_terms && rc == ONC_OK; k++)
+        for (j = 0; j < f->terms[k].order && rc == ONC_OK; j++)
+            rc = model_add_item(&items, &n_items, f->terms[k].vars[j].offset,
+                                onc_frame_find(df, f->terms[k].vars[j].name), NULL, NULL, df);
+    for (k = 0; k < f->n_strata && rc == ONC_OK; k++)
+        rc = model_add_item(&items, &n_items, f->strata[k].offset,
+                            onc_frame_find(df, f->strata[k].name), NULL, NULL, df);
+    if (f->cluster != NULL && rc == ONC_OK)
+        rc = model_add_item(&items, &n_items, f->cluster->offset,
+                            onc_frame_find(df, f->cluster->name), NULL, NULL, df);
+    if (f->offset != NULL && rc == ONC_OK)
+        rc = model_add_expr_item(b, &items, &n_items, f->offset, b->offset_all);
+    if (rc != ONC_OK)
+        goto cleanup;
+    /* Formula order; the weights come last. */
+    if (n_items > 1)
+        qsort(items, n_items, sizeof *items, model_cmp_item);
+    if (b->weights_col >= 0) {
+        rc = model_add_item(&items, &n_items, (size_t)-1, b->weights_col, NULL, NULL, df);
+        if (rc != ONC_OK)
+            goto cleanup;
+    }
+    b->use = onc_mallocarray(df->n_rows, sizeof *b->use);
+    if (b->use == NULL) {
+        rc = ONC_ERR_NOMEM;
+        goto cleanup;
+    }
+    for (i = 0; i < df->n_rows; i++) {
+        const char *why = model_row_reason(items, n_items, df, i);
+        if (why == NULL)
+            b->use[n_used++] = i;
+        else if (excluded != NULL && (rc = onc_exclusions_add(excluded, why, i + 1)) != ONC_OK)
+            goto cleanup;
+    }
+    b->m->n = n_used;
+    if (n_used == 0)
+        rc = onc_error_set(b->err, ONC_ERR_DATA, df->source, 0, 0, NULL,
+                           "no rows left for '%s': %zu of %zu rows have a missing value%s%s",
+                           f->text, df->n_rows, df->n_rows,
+                           excluded != NULL && excluded->n_reasons > 0 ? ", e.g. " : "",
+                           excluded != NULL && excluded->n_reasons > 0 ?
+                           excluded->reasons[0].reason : "");
+cleanup:
+    model_items_release(items, n_items);
+    return rc;
+}
+
+/* Source rows, response, offset and weights of the used rows. */
+static onc_status model_outcomes(model_build *b)
+{
+    const onc_formula *f = b->f;
+    onc_model *m = b->m;
+    size_t i;
+
+    m->row = onc_mallocarray(m->n, sizeof *m->row);
+    if (m->row == NULL)
+        return ONC_ERR_NOMEM;
+    for (i = 0; i < m->n; i++)
+        m->row[i] = b->use[i] + 1;
+    if (f->kind == ONC_RESPONSE_SURV || f->kind == ONC_RESPONSE_COUNTING) {
+        size_t n_times = f->kind == ONC_RESPONSE_COUNTING ? 2 : 1;
+        m->time = model_take(b, b->resp[0]);
+        if (n_times == 2 && (m->time2 = model_take(b, b->resp[1])) == NULL)
+            return ONC_ERR_NOMEM;
+        if (f->n_response > n_times) {
+            m->status = model_take(b, b->resp[n_times]);
+        } else {
+            m->status = onc_mallocarray(m->n, sizeof *m->status);
+            for (i = 0; m->status != NULL && i < m->n; i++)
+                m->status[i] = 1.0;
+        }
+        if (m->time == NULL || m->status == NULL)
+            return ONC_ERR_NOMEM;
+    } else if (f->kind == ONC_RESPONSE_VALUE && b->y_factor_col >= 0) {
+        model_factor yf;
+        onc_status rc = model_factorize(b, b->y_factor_col, 1, 1, &yf);
+        if (rc != ONC_OK)
+            return rc;
+        m->y_code = yf.code;
+        m->y_levels = yf.labels;
+        m->n_y_levels = yf.n_levels;
+    } else if (f->kind == ONC_RESPONSE_VALUE && (m->y = model_take(b, b->resp[0])) == NULL) {
+        return ONC_ERR_NOMEM;
+    }
+    if (b->offset_all != NULL && (m->offset = model_take(b, b->offset_all)) == NULL)
+        return ONC_ERR_NOMEM;
+    if (b->weights_col >= 0 &&
+        (m->weights = model_take(b, b->df->cols[b->weights_col].num)) == NULL)
+        return ONC_ERR_NOMEM;
+    return ONC_OK;
+}
+
+/* The distinct variables of the terms, coded on the used rows. */
+static onc_status model_term_vars(model_build *b, model_var **vars_out, size_t *n_out)
+{
+    const onc_formula *f = b->f;
+    const onc_frame *df = b->df;
+    model_var *vars;
+    size_t n_vars = 0, k, j;
+
+    for (k = 0; k < f->n_terms; k++)
+        n_vars += f->terms[k].order;
+    *vars_out = vars = onc_callocarray(n_vars, sizeof *vars);
+    *n_out = 0;
+    if (vars == NULL)
+        return ONC_ERR_NOMEM;
+    for (k = 0; k < f->n_terms; k++) {
+        for (j = 0; j < f->terms[k].order; j++) {
+            const onc_formula_variable *fv = &f->terms[k].vars[j];
+            long c = onc_frame_find(df, fv->name);
+            model_var *v;
+            onc_status rc;
+            if (model_var_index(vars, *n_out, c, fv->as_factor) < *n_out)
+                continue;
+            v = &vars[(*n_out)++];
+            v->col = c;
+            v->as_factor = fv->as_factor;
+            v->is_factor = fv->as_factor || df->cols[c].type == ONC_COL_FACTOR ||
+                           df->cols[c].type == ONC_COL_LOGICAL;
+            if (v->is_factor) {
+                rc = model_factorize(b, c, 1, 1, &v->fa);
+            } else {
+                v->value = model_take(b, df->cols[c].num);
+                rc = v->value == NULL ? ONC_ERR_NOMEM : ONC_OK;
+            }
+            if (rc != ONC_OK)
+                return rc;
+        }
+    }
+    return ONC_OK;
+}
+
 onc_status onc_model_build(const onc_frame *df, const onc_formula *f,
                            const onc_model_options *opt, onc_model **out,
                            onc_exclusions *excluded, onc_error *err)
 {
     static const onc_model_options defaults = { NULL, NULL, 0, 0 };
     model_build b;
-    onc_model *m = NULL;
-    double *resp[3] = { NULL, NULL, NULL }, *offset_all = NULL;
-    model_item *items = NULL;
     model_var *vars = NULL;
-    size_t n_items = 0, n_vars = 0, k, j, i, n_used;
-    long weights_col = -1, y_factor_col = -1;
+    size_t n_vars = 0, k;
     onc_status rc;
 
     if (out != NULL)
@@ -1292,242 +1493,44 @@ onc_status onc_model_build(const onc_frame *df, const onc_formula *f,
     b.f = f;
     b.opt = opt != NULL ? opt : &defaults;
     b.err = err;
-    m = calloc(1, sizeof *m);
-    if (m == NULL)
-        return ONC_ERR_NOMEM;
-    b.m = m;
-    m->kind = f->kind;
+    b.weights_col = -1;
+    b.y_factor_col = -1;
+    b.m = calloc(1, sizeof *b.m);
+    if (b.m == NULL)
+        return onc_error_set(err, ONC_ERR_NOMEM, NULL, 0, 0, NULL, "model frame: out of memory");
+    b.m->kind = f->kind;
 
     rc = model_resolve(&b);
-    if (rc != ONC_OK)
-        goto cleanup;
-    if (b.opt->weights != NULL)
-        weights_col = onc_frame_find(df, b.opt->weights);
-
-    /* Response. */
-    if (f->kind == ONC_RESPONSE_SURV || f->kind == ONC_RESPONSE_COUNTING) {
-        size_t n_times = f->kind == ONC_RESPONSE_COUNTING ? 2 : 1;
-        for (k = 0; k < n_times; k++) {
-            rc = model_eval(&b, f->response[k], &resp[k]);
-            if (rc != ONC_OK)
-                goto cleanup;
-        }
-        if (f->n_response > n_times) {
-            rc = model_event(&b, f->response[n_times], &resp[n_times]);
-            if (rc != ONC_OK)
-                goto cleanup;
-        } else {
-            m->event_coding = ONC_EVENT_ALL;
-        }
-        rc = model_check_times(&b, resp[0], n_times == 2 ? resp[1] : NULL);
-        if (rc != ONC_OK)
-            goto cleanup;
-    } else if (f->kind == ONC_RESPONSE_VALUE) {
-        const char *bare = onc_expr_bare_column(f->response[0]);
-        long c = bare != NULL ? onc_frame_find(df, bare) : -1;
-        if (c >= 0 && df->cols[c].type == ONC_COL_FACTOR) {
-            y_factor_col = c;
-        } else {
-            rc = model_eval(&b, f->response[0], &resp[0]);
-            if (rc != ONC_OK)
-                goto cleanup;
-        }
-    }
-    if (f->offset != NULL) {
-        rc = model_eval(&b, f->offset, &offset_all);
-        if (rc != ONC_OK)
-            goto cleanup;
-    }
-    if (weights_col >= 0) {
-        const onc_column *w = &df->cols[weights_col];
-        for (i = 0; i < df->n_rows; i++) {
-            double x = w->num[i];
-            if (isnan(x))
-                continue;
-            if (!isfinite(x) || x < 0) {
-                rc = onc_error_set(err, ONC_ERR_DATA, df->source, i + 1, 0, w->name,
-                                   "weight %g is %s (weights must be finite and >= 0)", x,
-                                   x < 0 ? "negative" : "not finite");
-                goto cleanup;
-            }
-        }
-    }
-
-    /* Missing values, in formula order. */
-    for (k = 0; k < f->n_response && rc == ONC_OK; k++) {
-        const onc_expr *e = f->response[k];
-        const char *bare = onc_expr_bare_column(e);
-        if (bare != NULL)
-            rc = model_add_item(&items, &n_items, onc_expr_offset(e), onc_frame_find(df, bare),
-                                NULL, NULL, df);
-        else
-            rc = model_add_item(&items, &n_items, onc_expr_offset(e), -1, e, resp[k], df);
-    }
-    for (k = 0; k < f->n_terms && rc == ONC_OK; k++)
-        for (j = 0; j < f->terms[k].order && rc == ONC_OK; j++)
-            rc = model_add_item(&items, &n_items, f->terms[k].vars[j].offset,
-                                onc_frame_find(df, f->terms[k].vars[j].name), NULL, NULL, df);
-    for (k = 0; k < f->n_strata && rc == ONC_OK; k++)
-        rc = model_add_item(&items, &n_items, f->strata[k].offset,
-                            onc_frame_find(df, f->strata[k].name), NULL, NULL, df);
-    if (f->cluster != NULL && rc == ONC_OK)
-        rc = model_add_item(&items, &n_items, f->cluster->offset,
-                            onc_frame_find(df, f->cluster->name), NULL, NULL, df);
-    if (f->offset != NULL && rc == ONC_OK) {
-        const char *bare = onc_expr_bare_column(f->offset);
-        if (bare != NULL)
-            rc = model_add_item(&items, &n_items, onc_expr_offset(f->offset),
-                                onc_frame_find(df, bare), NULL, NULL, df);
-        else
-            rc = model_add_item(&items, &n_items, onc_expr_offset(f->offset), -1, f->offset,
-                                offset_all, df);
-    }
-    if (rc != ONC_OK)
-        goto cleanup;
-    if (n_items > 1)
-        qsort(items, n_items, sizeof *items, model_cmp_item);
-    if (weights_col >= 0) {
-        rc = model_add_item(&items, &n_items, (size_t)-1, weights_col, NULL, NULL, df);
-        if (rc != ONC_OK)
-            goto cleanup;
-    }
-    b.use = onc_mallocarray(df->n_rows, sizeof *b.use);
-    if (b.use == NULL) {
-        rc = ONC_ERR_NOMEM;
-        goto cleanup;
-    }
-    n_used = 0;
-    for (i = 0; i < df->n_rows; i++) {
-        const char *why = model_row_reason(items, n_items, df, i);
-        if (why == NULL) {
-            b.use[n_used++] = i;
-            continue;
-        }
-        if (excluded != NULL) {
-            rc = onc_exclusions_add(excluded, why, i + 1);
-            if (rc != ONC_OK)
-                goto cleanup;
-        }
-    }
-    m->n = n_used;
-    if (n_used == 0) {
-        rc = onc_error_set(err, ONC_ERR_DATA, df->source, 0, 0, NULL,
-                           "no rows left for '%s': %zu of %zu rows have a missing value%s%s",
-                           f->text, df->n_rows, df->n_rows,
-                           excluded != NULL && excluded->n_reasons > 0 ? ", e.g. " : "",
-                           excluded != NULL && excluded->n_reasons > 0 ?
-                           excluded->reasons[0].reason : "");
-        goto cleanup;
-    }
-
-    /* Used rows. */
-    m->row = onc_mallocarray(n_used, sizeof *m->row);
-    if (m->row == NULL) {
-        rc = ONC_ERR_NOMEM;
-        goto cleanup;
-    }
-    for (i = 0; i < n_used; i++)
-        m->row[i] = b.use[i] + 1;
-    if (f->kind == ONC_RESPONSE_SURV || f->kind == ONC_RESPONSE_COUNTING) {
-        size_t n_times = f->kind == ONC_RESPONSE_COUNTING ? 2 : 1;
-        m->time = model_take(&b, resp[0]);
-        if (n_times == 2)
-            m->time2 = model_take(&b, resp[1]);
-        if (f->n_response > n_times) {
-            m->status = model_take(&b, resp[n_times]);
-        } else {
-            m->status = onc_mallocarray(n_used, sizeof *m->status);
-            for (i = 0; m->status != NULL && i < n_used; i++)
-                m->status[i] = 1.0;
-        }
-        if (m->time == NULL || m->status == NULL || (n_times == 2 && m->time2 == NULL)) {
-            rc = ONC_ERR_NOMEM;
-            goto cleanup;
-        }
-    } else if (f->kind == ONC_RESPONSE_VALUE) {
-        if (y_factor_col >= 0) {
-            model_factor yf;
-            rc = model_factorize(&b, y_factor_col, 1, 1, &yf);
-            if (rc != ONC_OK)
-                goto cleanup;
-            m->y_code = yf.code;
-            m->y_levels = yf.labels;
-            m->n_y_levels = yf.n_levels;
-        } else {
-            m->y = model_take(&b, resp[0]);
-            if (m->y == NULL) {
-                rc = ONC_ERR_NOMEM;
-                goto cleanup;
-            }
-        }
-    }
-    if (offset_all != NULL) {
-        m->offset = model_take(&b, offset_all);
-        if (m->offset == NULL) {
-            rc = ONC_ERR_NOMEM;
-            goto cleanup;
-        }
-    }
-    if (weights_col >= 0) {
-        m->weights = model_take(&b, df->cols[weights_col].num);
-        if (m->weights == NULL) {
-            rc = ONC_ERR_NOMEM;
-            goto cleanup;
-        }
-    }
-
-    /* Term variables, then the design matrix. */
-    for (k = 0; k < f->n_terms; k++)
-        n_vars += f->terms[k].order;
-    vars = onc_callocarray(n_vars, sizeof *vars);
-    if (vars == NULL) {
-        rc = ONC_ERR_NOMEM;
-        goto cleanup;
-    }
-    n_vars = 0;
-    for (k = 0; k < f->n_terms; k++) {
-        for (j = 0; j < f->terms[k].order; j++) {
-            const onc_formula_variable *fv = &f->terms[k].vars[j];
-            long c = onc_frame_find(df, fv->name);
-            model_var *v;
-            if (model_var_index(vars, n_vars, c, fv->as_factor) < n_vars)
-                continue;
-            v = &vars[n_vars++];
-            v->col = c;
-            v->as_factor = fv->as_factor;
-            v->is_factor = fv->as_factor || df->cols[c].type == ONC_COL_FACTOR ||
-                           df->cols[c].type == ONC_COL_LOGICAL;
-            if (v->is_factor) {
-                rc = model_factorize(&b, c, 1, 1, &v->fa);
-            } else {
-                v->value = model_take(&b, df->cols[c].num);
-                rc = v->value == NULL ? ONC_ERR_NOMEM : ONC_OK;
-            }
-            if (rc != ONC_OK)
-                goto cleanup;
-        }
-    }
-    rc = model_design(&b, vars, n_vars);
+    if (rc == ONC_OK && b.opt->weights != NULL)
+        b.weights_col = onc_frame_find(df, b.opt->weights);
+    if (rc == ONC_OK)
+        rc = model_response(&b);
+    if (rc == ONC_OK)
+        rc = model_select_rows(&b, excluded);
+    if (rc == ONC_OK)
+        rc = model_outcomes(&b);
+    if (rc == ONC_OK)
+        rc = model_term_vars(&b, &vars, &n_vars);
+    if (rc == ONC_OK)
+        rc = model_design(&b, vars, n_vars);
     if (rc == ONC_OK && f->n_strata > 0)
         rc = model_strata(&b);
     if (rc == ONC_OK && f->cluster != NULL) {
         model_factor cf;
         rc = model_factorize(&b, onc_frame_find(df, f->cluster->name), 0, 0, &cf);
         if (rc == ONC_OK) {
-            m->cluster = cf.code;
-            m->n_clusters = cf.n_levels;
+            b.m->cluster = cf.code;
+            b.m->n_clusters = cf.n_levels;
         }
     }
     if (rc == ONC_OK)
         rc = model_groups(&b, vars, n_vars);
 
-cleanup:
     if (rc == ONC_ERR_NOMEM)
         onc_error_set(err, rc, NULL, 0, 0, NULL, "model frame: out of memory");
     for (k = 0; k < 3; k++)
-        free(resp[k]);
-    free(offset_all);
-    model_items_release(items, n_items);
+        free(b.resp[k]);
+    free(b.offset_all);
     for (k = 0; vars != NULL && k < n_vars; k++) {
         model_factor_release(&vars[k].fa);
         free(vars[k].value);
@@ -1535,9 +1538,9 @@ cleanup:
     free(vars);
     free(b.use);
     if (rc != ONC_OK) {
-        onc_model_free(m);
+        onc_model_free(b.m);
         return rc;
     }
-    *out = m;
+    *out = b.m;
     return ONC_OK;
 }

@@ -137,12 +137,14 @@ typedef struct csv_reader {
     char sep, decimal;
     csv_token *na;
     size_t n_na;
-    uint64_t na_lengths;         /* bit k: a token of length k (63: >= 63) */
+    uint64_t na_lengths[256];    /* by first byte, bit k: a token of length k
+                                    (bit 63: of length 63 or more) */
     int blank_is_na;             /* is "" one of the missing tokens? */
     const char *date_format;     /* NULL = ISO */
     int iso_fallback;            /* also read ISO dates when a format is given */
     size_t max_rows, max_cols, max_cell;
 
+    uint64_t sep_bytes;              /* the separator in every byte of a word */
     unsigned char stop_plain[256];   /* bytes that end a run in an unquoted field */
     unsigned char stop_quoted[256];  /* ... in a quoted field */
 
@@ -348,26 +350,36 @@ static inline uint64_t csv_zero_bytes(uint64_t v)
 }
 #endif
 
-/* Position of the first stop byte at or after pos; there must be one
-** before rd->len (the caller checks pos < rd->safe_end). */
-static inline size_t csv_run_end(const csv_reader *rd, size_t pos)
+/*
+** Position of the first byte at or after pos in u[0 .. len) that ends an
+** unquoted run (stop[] says which; sep_bytes is the separator in every
+** byte of a word).  There must be one: the caller checks that a line feed
+** follows.  Arguments rather than the reader, so that the compiler can
+** keep them in registers while cells are stored.
+*/
+static inline size_t csv_run_end(const unsigned char *u, size_t len, size_t pos,
+                                 uint64_t sep_bytes, const unsigned char *stop)
 {
-    const unsigned char *u = rd->data;
 #ifdef CSV_SWAR
-    const uint64_t sep = CSV_ONES * (unsigned char)rd->sep, nl = CSV_ONES * '\n';
+    const uint64_t nl = CSV_ONES * '\n';
 
-    while (pos + 8 <= rd->len) {
+    while (pos + 8 <= len) {
         uint64_t w, hit;
 
         memcpy(&w, u + pos, 8);
-        hit = csv_zero_bytes(w ^ sep) | csv_zero_bytes(w ^ nl) | csv_zero_bytes(w) |
-              (w & CSV_HIGHS);
+        /* ((w - 1s) | w) & highs flags NUL and non-ASCII bytes alike, and
+        ** is exact up to the first of them, as csv_zero_bytes. */
+        hit = csv_zero_bytes(w ^ sep_bytes) | csv_zero_bytes(w ^ nl) |
+              (((w - CSV_ONES) | w) & CSV_HIGHS);
         if (hit != 0)
             return pos + ((size_t)__builtin_ctzll(hit) >> 3);
         pos += 8;
     }
+#else
+    (void)len;
+    (void)sep_bytes;
 #endif
-    while (!rd->stop_plain[u[pos]])
+    while (!stop[u[pos]])
         pos++;
     return pos;
 }
@@ -449,13 +461,18 @@ static onc_status csv_too_long(const csv_reader *rd, size_t row, size_t col, siz
 ** in messages.  On success *cell is the packed index word, *end says what
 ** ended the field and rd->pos/rd->line are past it; with *end ==
 ** CSV_END_MORE the window ended first and nothing was consumed.
+**
+** A field is refused as soon as the bytes seen exceed the cap: the length
+** is checked wherever a run of ordinary bytes stops (and at the end of the
+** window), before anything else is looked at, so the same input gives the
+** same error whatever the window size.
 */
 static onc_status csv_field(csv_reader *rd, size_t row, size_t col,
                             uint64_t *cell, int *end)
 {
     const unsigned char *u = rd->data;
-    const size_t len = rd->len;
-    size_t pos = rd->pos, line = rd->line, start, stop, step, start_line = line;
+    const size_t len = rd->len, cap = rd->max_cell;
+    size_t pos = rd->pos, line = rd->line, start, stop, step = 0, start_line = line;
     uint64_t escaped = 0;
     onc_status rc;
 
@@ -464,6 +481,8 @@ static onc_status csv_field(csv_reader *rd, size_t row, size_t col,
         for (;;) {
             while (pos < len && !rd->stop_quoted[u[pos]])
                 pos++;
+            if (pos - start > cap)
+                return csv_too_long(rd, row, col, start_line);
             if (pos == len) {
                 if (!rd->eof)
                     goto more;
@@ -531,22 +550,26 @@ static onc_status csv_field(csv_reader *rd, size_t row, size_t col,
         for (;;) {
             while (pos < len && !rd->stop_plain[u[pos]])
                 pos++;
-            if (pos == len) {
-                if (!rd->eof)
+            if (pos == len || u[pos] == '\n') {
+                /* A CR before the line feed belongs to the line ending (CRLF),
+                ** and one at the end of the window may yet be followed by one. */
+                stop = pos > start && u[pos - 1] == '\r' ? pos - 1 : pos;
+                if (stop - start > cap)
+                    return csv_too_long(rd, row, col, start_line);
+                if (pos == len && !rd->eof)
                     goto more;
-                *end = CSV_END_INPUT;
-                stop = pos;
+                *end = pos == len ? CSV_END_INPUT : CSV_END_ROW;
+                if (pos < len) {
+                    line++;
+                    pos++;
+                }
                 break;
             }
+            if (pos - start > cap)
+                return csv_too_long(rd, row, col, start_line);
             if (u[pos] == (unsigned char)rd->sep) {
                 *end = CSV_END_FIELD;
                 stop = pos++;
-                break;
-            }
-            if (u[pos] == '\n') {
-                *end = CSV_END_ROW;
-                stop = pos++;
-                line++;
                 break;
             }
             rc = csv_check_byte(rd, row, col, pos, line, &step);
@@ -556,20 +579,12 @@ static onc_status csv_field(csv_reader *rd, size_t row, size_t col,
                 goto more;
             pos += step;
         }
-        /* A CR before the line feed belongs to the line ending (CRLF). */
-        if (*end != CSV_END_FIELD && stop > start && u[stop - 1] == '\r')
-            stop--;
     }
-    if (stop - start > rd->max_cell)
-        return csv_too_long(rd, row, col, start_line);
     rd->pos = pos;
     rd->line = line;
     *cell = ((uint64_t)start << CSV_OFFSET_SHIFT) | escaped | (uint64_t)(stop - start);
     return ONC_OK;
 more:
-    /* Do not wait for the end of a field that is already too long. */
-    if (pos - start > rd->max_cell)
-        return csv_too_long(rd, row, col, start_line);
     *end = CSV_END_MORE;
     return ONC_OK;
 }
@@ -649,6 +664,7 @@ static void csv_build_tables(csv_reader *rd)
     rd->stop_plain['\n'] = rd->stop_quoted['\n'] = 1;
     rd->stop_plain[(unsigned char)rd->sep] = 1;
     rd->stop_quoted['"'] = 1;
+    rd->sep_bytes = 0x0101010101010101ull * (unsigned char)rd->sep;
 }
 
 /* ---- text values ---- */
@@ -687,7 +703,8 @@ static inline void csv_trim(const char **s, size_t *n)
     const char *p = *s;
     size_t len = *n;
 
-    if (len == 0 || (p[0] != ' ' && p[0] != '\t' && p[len - 1] != ' ' && p[len - 1] != '\t'))
+    /* Most values have no blank at either end: one test for both. */
+    if (len == 0 || ((unsigned char)p[0] > ' ' && (unsigned char)p[len - 1] > ' '))
         return;
     while (len > 0 && (*p == ' ' || *p == '\t')) {
         p++;
@@ -699,17 +716,17 @@ static inline void csv_trim(const char **s, size_t *n)
     *n = len;
 }
 
-/* Is the (trimmed) value one of the missing-value tokens?  A bit set of
-** token lengths rules out most values without comparing text. */
+/* Is the (trimmed, non-empty) value one of the missing-value tokens?  The
+** lengths of the tokens starting with its first byte rule out most values
+** without comparing text. */
 static inline int csv_is_na(const csv_reader *rd, const char *s, size_t n)
 {
     size_t k;
 
-    if (!((rd->na_lengths >> (n < 63 ? n : 63)) & 1u))
+    if (!((rd->na_lengths[(unsigned char)s[0]] >> (n < 63 ? n : 63)) & 1u))
         return 0;
     for (k = 0; k < rd->n_na; k++)
-        if (rd->na[k].len == n && (n == 0 || (rd->na[k].text[0] == s[0] &&
-                                              memcmp(rd->na[k].text, s, n) == 0)))
+        if (rd->na[k].len == n && memcmp(rd->na[k].text, s, n) == 0)
             return 1;
     return 0;
 }
@@ -760,7 +777,7 @@ static int csv_parse_number_strtod(const char *s, size_t n, char decimal, double
 ** "inf", "nan" and hexadecimal, which strtod would take).  The value equals
 ** strtod's on the same spelling (with '.' as the mark), bit for bit.
 */
-static int csv_parse_number(const char *s, size_t n, char decimal, double *out)
+static inline int csv_parse_number(const char *s, size_t n, char decimal, double *out)
 {
     static const double pow10[23] = {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
@@ -858,7 +875,7 @@ static int csv_parse_date(const csv_reader *rd, const char *s, size_t n, double 
 
 /* ---- hash set of distinct text values ---- */
 
-static uint64_t csv_hash(const char *s, size_t n)
+static inline uint64_t csv_hash(const char *s, size_t n)
 {
     uint64_t h = 0x9E3779B97F4A7C15u ^ (uint64_t)n, w;
 
@@ -925,40 +942,20 @@ static onc_status csv_strset_rehash(csv_strset *set, size_t n_slots)
     return ONC_OK;
 }
 
-/*
-** Index of the value s[0..n) in the set, adding a copy if it is new (*added
-** says which).  `row`/`offset` locate this use; the earliest use is kept.
-** At most INT32_MAX distinct values (factor codes are int32_t):
-** ONC_ERR_LIMIT beyond.
-*/
-static onc_status csv_strset_add(csv_strset *set, const char *s, size_t n, size_t row,
-                                 uint64_t offset, uint32_t *index, int *added)
+/* Add s[0..n) (hash h, not in the set) as a new value. */
+static onc_status csv_strset_insert(csv_strset *set, const char *s, size_t n, uint64_t h,
+                                    size_t row, uint64_t offset, uint32_t *index)
 {
-    uint64_t h = csv_hash(s, n);
-    size_t at;
     csv_level *it;
+    size_t at;
 
-    *added = 0;
+    if (set->n >= (size_t)INT32_MAX)
+        return ONC_ERR_LIMIT;
     if (set->n_slots == 0 || (set->n + 1) * 2 > set->n_slots) {
         onc_status rc = csv_strset_rehash(set, set->n_slots ? set->n_slots * 2 : 64);
         if (rc != ONC_OK)
             return rc;
     }
-    at = (size_t)h & (set->n_slots - 1);
-    while (set->slots[at] != 0) {
-        it = &set->items[set->slots[at] - 1];
-        if (it->hash == h && it->len == n && csv_same_bytes(it->text, s, n)) {
-            if (row < it->first_row) {
-                it->first_row = row;
-                it->first_offset = offset;
-            }
-            *index = set->slots[at] - 1;
-            return ONC_OK;
-        }
-        at = (at + 1) & (set->n_slots - 1);
-    }
-    if (set->n >= (size_t)INT32_MAX)
-        return ONC_ERR_LIMIT;
     if (set->n == set->cap) {
         size_t cap = set->cap ? set->cap * 2 : 16;
         csv_level *grown = onc_reallocarray(set->items, cap, sizeof *grown);
@@ -967,6 +964,9 @@ static onc_status csv_strset_add(csv_strset *set, const char *s, size_t n, size_
         set->items = grown;
         set->cap = cap;
     }
+    at = (size_t)h & (set->n_slots - 1);
+    while (set->slots[at] != 0)
+        at = (at + 1) & (set->n_slots - 1);
     it = &set->items[set->n];
     it->text = onc_strndup(s, n);
     if (it->text == NULL)
@@ -979,8 +979,38 @@ static onc_status csv_strset_add(csv_strset *set, const char *s, size_t n, size_
     set->slots[at] = (uint32_t)(set->n + 1);
     *index = (uint32_t)set->n;
     set->n++;
-    *added = 1;
     return ONC_OK;
+}
+
+/*
+** Index of the value s[0..n) in the set, adding a copy if it is new (*added
+** says which).  `row`/`offset` locate this use; the earliest use is kept.
+** At most INT32_MAX distinct values (factor codes are int32_t):
+** ONC_ERR_LIMIT beyond.  The lookup is inline: it is the common case.
+*/
+static inline onc_status csv_strset_add(csv_strset *set, const char *s, size_t n,
+                                        size_t row, uint64_t offset, uint32_t *index,
+                                        int *added)
+{
+    uint64_t h = csv_hash(s, n);
+    size_t at, mask = set->n_slots - 1;
+
+    *added = 0;
+    if (set->n_slots > 0) {
+        for (at = (size_t)h & mask; set->slots[at] != 0; at = (at + 1) & mask) {
+            csv_level *it = &set->items[set->slots[at] - 1];
+            if (it->hash == h && it->len == n && csv_same_bytes(it->text, s, n)) {
+                if (row < it->first_row) {
+                    it->first_row = row;
+                    it->first_offset = offset;
+                }
+                *index = set->slots[at] - 1;
+                return ONC_OK;
+            }
+        }
+    }
+    *added = 1;
+    return csv_strset_insert(set, s, n, h, row, offset, index);
 }
 
 /* Byte order, as strcmp in the C locale; a proper prefix sorts first. */
@@ -997,10 +1027,16 @@ static int csv_level_compare(const void *a, const void *b)
 
 /* ---- converting values, one block of rows at a time ---- */
 
-/* The index word of row r (absolute) of column col in the current block. */
+/* The index words of column col in the current block: row r (absolute) is
+** at [r - rd->block_row0]. */
+static inline const uint64_t *csv_block_column(const csv_reader *rd, size_t col)
+{
+    return rd->cells + col * rd->block_cap;
+}
+
 static inline uint64_t csv_cell(const csv_reader *rd, size_t col, size_t r)
 {
-    return rd->cells[col * rd->block_cap + (r - rd->block_row0)];
+    return csv_block_column(rd, col)[r - rd->block_row0];
 }
 
 static uint64_t csv_cell_offset(const csv_reader *rd, uint64_t cell)
@@ -1042,6 +1078,8 @@ static inline int csv_value(const csv_reader *rd, uint64_t cell, const char **s,
 static onc_status csv_convert_numeric(const csv_reader *rd, size_t col, onc_coltype type,
                                       size_t r0, size_t r1, double *num)
 {
+    const uint64_t *cells = csv_block_column(rd, col);
+    const size_t row0 = rd->block_row0;
     char expected[96];
     size_t r;
 
@@ -1054,7 +1092,7 @@ static onc_status csv_convert_numeric(const csv_reader *rd, size_t col, onc_colt
         double v = NAN;
         int k;
 
-        if (csv_value(rd, csv_cell(rd, col, r), &s, &n)) {
+        if (csv_value(rd, cells[r - row0], &s, &n)) {
             num[r] = NAN;
             continue;
         }
@@ -1104,11 +1142,13 @@ static onc_status csv_convert_numeric(const csv_reader *rd, size_t col, onc_colt
 static onc_status csv_text_rows(csv_reader *rd, size_t col, size_t r0, size_t r1)
 {
     csv_column_state *st = &rd->state[col];
+    const uint64_t *cells = csv_block_column(rd, col);
+    const size_t row0 = rd->block_row0;
     size_t r;
     onc_status rc;
 
     for (r = r0; r < r1; r++) {
-        uint64_t cell = csv_cell(rd, col, r);
+        uint64_t cell = cells[r - row0];
         const char *s, *t;
         size_t n, tn;
         uint32_t index;
@@ -1160,13 +1200,15 @@ static onc_status csv_switch_to_text(csv_reader *rd, size_t col, size_t r)
 static onc_status csv_infer_rows(csv_reader *rd, size_t col, size_t r0, size_t r1)
 {
     csv_column_state *st = &rd->state[col];
+    const uint64_t *cells = csv_block_column(rd, col);
+    const size_t row0 = rd->block_row0;
     double *num = st->num;
     unsigned mask = st->mask;
-    size_t r;
+    size_t r, present = 0;
     onc_status rc;
 
     for (r = r0; r < r1; r++) {
-        uint64_t cell = csv_cell(rd, col, r);
+        uint64_t cell = cells[r - row0];
         const char *s;
         size_t n;
         double v = NAN, held = NAN;
@@ -1176,7 +1218,7 @@ static onc_status csv_infer_rows(csv_reader *rd, size_t col, size_t r0, size_t r
             num[r] = NAN;
             continue;
         }
-        if (st->n_present++ == 0)
+        if (present++ == 0 && st->n_present == 0)
             st->first_present = r;
         if (mask & (CSV_CAN_INTEGER | CSV_CAN_NUMBER)) {
             k = csv_parse_number(s, n, rd->decimal, &v);
@@ -1217,6 +1259,7 @@ static onc_status csv_infer_rows(csv_reader *rd, size_t col, size_t r0, size_t r
         }
         if (mask == 0) {
             st->mask = 0;
+            st->n_present += present;
             rc = csv_switch_to_text(rd, col, r);
             if (rc != ONC_OK)
                 return rc;
@@ -1226,6 +1269,7 @@ static onc_status csv_infer_rows(csv_reader *rd, size_t col, size_t r0, size_t r
             num[r] = held;
     }
     st->mask = mask;
+    st->n_present += present;
     return ONC_OK;
 }
 
@@ -1536,9 +1580,13 @@ static onc_status csv_read_rows(csv_reader *rd, size_t limit)
     onc_status rc;
 
     for (;;) {
+        /* Copies of the window's fields: stores into the block index could
+        ** otherwise alias them and force the compiler to reload them. */
         const unsigned char *u = rd->data;
-        size_t row = rd->n_rows + 1, row_line, row_start, col = 0, pos, slot;
-        uint64_t cell;
+        const size_t len = rd->len, safe_end = rd->safe_end, stride = rd->block_cap;
+        const uint64_t sep_bytes = rd->sep_bytes;
+        size_t row = rd->n_rows + 1, row_line, row_start, col = 0, pos, line;
+        uint64_t cell, *slot;
         int end = CSV_END_ROW;
 
         if (csv_skip_blank_lines(rd) || (rd->pos == rd->len && !rd->eof)) {
@@ -1554,47 +1602,52 @@ static onc_status csv_read_rows(csv_reader *rd, size_t limit)
                                                rd->max_rows));
         if (rd->n_rows == rd->cap_rows && (rc = csv_grow_rows(rd)) != ONC_OK)
             return rc;
-        row_line = rd->line;
+        line = row_line = rd->line;
         row_start = pos = rd->pos;
-        slot = rd->n_rows - rd->block_row0;
+        slot = rd->cells + (rd->n_rows - rd->block_row0);
         for (;;) {
             size_t start = pos, stop_at;
 
-            if (pos < rd->safe_end && u[pos] != '"') {
-                pos = csv_run_end(rd, pos);
+            if (pos < safe_end && u[pos] != '"') {
+                pos = csv_run_end(u, len, pos, sep_bytes, rd->stop_plain);
                 if (u[pos] == sep || u[pos] == '\n') {
                     stop_at = pos;
                     end = CSV_END_FIELD;
                     if (u[pos] == '\n') {
                         end = CSV_END_ROW;
-                        rd->line++;
+                        line++;
                         if (stop_at > start && u[stop_at - 1] == '\r')
                             stop_at--;
                     }
                     pos++;
-                    if (stop_at - start > max_cell)
+                    if (stop_at - start > max_cell) {
+                        rd->line = line;
                         return csv_scan_error(rd, csv_too_long(rd, row, col,
-                                                               rd->line - (end == CSV_END_ROW)));
-                    rd->cells[col * rd->block_cap + slot] =
-                        ((uint64_t)start << CSV_OFFSET_SHIFT) | (uint64_t)(stop_at - start);
+                                                               line - (end == CSV_END_ROW)));
+                    }
+                    *slot = ((uint64_t)start << CSV_OFFSET_SHIFT) | (uint64_t)(stop_at - start);
                     goto stored;
                 }
                 pos = start;   /* NUL or non-ASCII: the general path checks it */
             }
             rd->pos = pos;
+            rd->line = line;
             rc = csv_field(rd, row, col, &cell, &end);
             if (rc != ONC_OK)
                 return csv_scan_error(rd, rc);
             if (end == CSV_END_MORE)
                 break;
             pos = rd->pos;
-            rd->cells[col * rd->block_cap + slot] = cell;
+            line = rd->line;
+            *slot = cell;
 stored:
             if (end != CSV_END_FIELD)
                 break;
+            slot += stride;
             if (++col == n_cols) {
                 /* Counting the surplus may move the window: convert first. */
                 rd->pos = pos;
+                rd->line = line;
                 if ((rc = csv_convert_block(rd)) != ONC_OK)
                     return rc;
                 return csv_too_many_fields(rd, row, row_line);
@@ -1609,6 +1662,7 @@ stored:
             continue;
         }
         rd->pos = pos;
+        rd->line = line;
         if (col + 1 < n_cols)
             return csv_scan_error(rd, csv_fail(rd, ONC_ERR_PARSE, row, row_line, NULL,
                                                "expected %zu fields (as in the header), "
@@ -1926,9 +1980,11 @@ static onc_status csv_setup(csv_reader *rd, const onc_csv_options *opt)
                             "missing-value token %zu is NULL", k + 1);
         rd->na[k].text = tokens[k];
         rd->na[k].len = strlen(tokens[k]);
-        rd->na_lengths |= (uint64_t)1 << (rd->na[k].len < 63 ? rd->na[k].len : 63);
         if (rd->na[k].len == 0)
             rd->blank_is_na = 1;
+        else
+            rd->na_lengths[(unsigned char)tokens[k][0]] |=
+                (uint64_t)1 << (rd->na[k].len < 63 ? rd->na[k].len : 63);
     }
     rd->n_na = n_tokens;
 

@@ -30,13 +30,16 @@
 #include "render/plot_internal.h"
 
 /*
-** Two reports that are not ours, suppressed in AddressSanitizer builds:
+** Two leak reports that are not ours, suppressed in AddressSanitizer builds:
 **  - fontconfig keeps the pointers inside its patterns as offsets from the
 **    pattern, so LeakSanitizer cannot see that pango's font caches still
 **    hold them and reports them as leaks at exit;
 **  - cairo 1.16 loses one buffer while subsetting a CFF font (the CJK
-**    OpenType fonts) into a PDF, inside cairo_surface_finish().
-** A program may supply its own lists: these definitions are weak.
+**    OpenType fonts) into a PDF, inside cairo_surface_finish().  cairo has
+**    no frame pointers, so the default fast unwinder sees only the cairo
+**    frame and the suppression has to name the library.
+** The definitions are weak so that a program (a fuzz target, say) may
+** supply its own without a clash.
 */
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -49,20 +52,14 @@
 #ifdef PLOT_ADDRESS_SANITIZER
 const char *__lsan_default_suppressions(void);
 const char *__lsan_default_options(void);
-const char *__asan_default_options(void);
 __attribute__((weak)) const char *__lsan_default_suppressions(void)
 {
-    return "leak:libfontconfig.so\nleak:cairo_surface_finish\n";
+    return "leak:libfontconfig.so\nleak:libcairo.so\n";
 }
+
 __attribute__((weak)) const char *__lsan_default_options(void)
 {
     return "print_suppressions=0";
-}
-/* cairo has no frame pointers: only the slow unwinder reaches the
-** cairo_surface_finish() frame that the suppression names. */
-__attribute__((weak)) const char *__asan_default_options(void)
-{
-    return "fast_unwind_on_malloc=0";
 }
 #endif
 
@@ -261,13 +258,14 @@ void plot_builder_fail(plot_builder *b, onc_status status, const char *fmt, ...)
 
 void plot_builder_resize(plot_builder *b, double height_pt)
 {
-    if (!isfinite(height_pt) || height_pt < 36.0 ||
-        height_pt > ONC_PLOT_MAX_SIZE_IN * 72.0) {
+    if (!isfinite(height_pt) || height_pt > ONC_PLOT_MAX_SIZE_IN * 72.0) {
         plot_builder_fail(b, ONC_ERR_LIMIT,
                           "the figure would be %.1f in high; the limit is %g in",
                           height_pt / 72.0, ONC_PLOT_MAX_SIZE_IN);
         return;
     }
+    if (height_pt < 36.0)
+        height_pt = 36.0;
     if (height_pt / 72.0 * b->list->dpi > ONC_PLOT_MAX_PIXELS) {
         plot_builder_fail(b, ONC_ERR_LIMIT,
                           "a figure %.1f in high at %g dpi exceeds %d pixels",
@@ -797,9 +795,11 @@ onc_plot_box plot_place_box(const plot_builder *b, double w, double h, double in
         onc_plot_box box;
         double score;
         int right = order[i] == 0 || order[i] == 2;
-        int top = order[i] == 0 || order[i] == 3;
+        int centre = order[i] == 4 || order[i] == 5;
+        int top = order[i] == 0 || order[i] == 3 || order[i] == 4;
 
-        box.x0 = right ? p->right - inset - w : p->left + inset;
+        box.x0 = centre ? (p->left + p->right - w) / 2 : right ? p->right - inset - w
+                                                                : p->left + inset;
         box.y0 = top ? p->top + inset : p->bottom - inset - h;
         box.x1 = box.x0 + w;
         box.y1 = box.y0 + h;
@@ -1351,7 +1351,10 @@ onc_status onc_plot_list_write(const onc_plot_list *list, const char *path,
         !(list->height >= 36 && list->height <= ONC_PLOT_MAX_SIZE_IN * 72) ||
         !(list->dpi >= 10 && list->dpi <= ONC_PLOT_MAX_DPI) ||
         list->width / 72 * list->dpi > ONC_PLOT_MAX_PIXELS ||
-        list->height / 72 * list->dpi > ONC_PLOT_MAX_PIXELS)
+        list->height / 72 * list->dpi > ONC_PLOT_MAX_PIXELS ||
+        (format == ONC_PLOT_FORMAT_PNG &&
+         (list->width / 72 * list->dpi) * (list->height / 72 * list->dpi) >
+             ONC_PLOT_MAX_PIXEL_AREA))
         return onc_error_set(err, ONC_ERR_LIMIT, path, 0, 0, NULL,
                              "a %.2f x %.2f in figure at %g dpi is outside the limits",
                              list->width / 72, list->height / 72, list->dpi);

@@ -192,8 +192,17 @@ static onc_status forest_axis(forest_state *s, onc_error *err)
         lo = s->opt->x_min;
     if (s->opt->x_max > 0)
         hi = s->opt->x_max;
-    if (lo > hi)
-        lo = hi = 1;
+    if (!(lo < hi)) {
+        /* a single value: widen around it, keeping a limit that was given */
+        if (s->opt->x_min > 0)
+            hi = lo * 4;
+        else if (s->opt->x_max > 0)
+            lo = hi / 4;
+        else {
+            lo /= 2;
+            hi *= 2;
+        }
+    }
     st = onc_plot_log_breaks(lo, hi, s->breaks, ONC_PLOT_MAX_BREAKS, &s->n_breaks, err);
     if (st != ONC_OK)
         return st;

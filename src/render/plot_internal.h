@@ -123,11 +123,11 @@ void plot_format_tick(double v, int decimals, double scale, char *label, size_t 
 int plot_labels_fit(const double *x, const double *width, size_t n, double gap);
 
 /*
-** Choose a corner of the panel for a box of w x h (inset points from the
+** Choose a place in the panel for a box of w x h (inset points from the
 ** panel's edges) that crosses the fewest curves, bars and markers already
-** in the list and overlaps none of the `taken` boxes.  Corners are tried in
-** the order given (0 top-right, 1 bottom-left, 2 bottom-right, 3 top-left);
-** ties go to the earlier one.  *found is 0 when every corner overlaps a
+** in the list and overlaps none of the `taken` boxes.  Places are tried in
+** the order given (0 top-right, 1 bottom-left, 2 bottom-right, 3 top-left,
+** 4 top-centre, 5 bottom-centre); ties go to the earlier one.  *found is 0 when every corner overlaps a
 ** taken box (the least bad one is still returned).
 */
 onc_plot_box plot_place_box(const plot_builder *b, double w, double h, double inset,

@@ -169,7 +169,7 @@ static onc_status km_check_curve(const onc_plot_curve *c, const char *name, onc_
 
 static onc_status km_check_options(const onc_plot_km_options *opt, onc_error *err)
 {
-    const char *texts[6];
+    const char *texts[5];
     size_t i;
 
     texts[0] = opt->title;
@@ -177,7 +177,6 @@ static onc_status km_check_options(const onc_plot_km_options *opt, onc_error *er
     texts[2] = opt->ylabel;
     texts[3] = opt->time_unit;
     texts[4] = opt->annotation;
-    texts[5] = NULL;
     for (i = 0; i < 5; i++)
         if (!plot_utf8_valid(texts[i]))
             return onc_error_set(err, ONC_ERR_USAGE, NULL, 0, 0, NULL,
@@ -449,8 +448,9 @@ static void km_fit_labels(km_state *s, double size)
 /*
 ** Choose the x breaks, table font and margins so that tick labels and
 ** numbers at risk stand apart: try every break at shrinking fonts down to
-** 7 pt, then every second break, every third, ..., and as a last resort
-** the smallest font.  Sets the panel's left/right edges.
+** 7 pt, then every second break, every third, ...  A single break always
+** fits unless the labels leave the panel less than an inch.  Sets the
+** panel's left/right edges.
 */
 static void km_layout_x(km_state *s, double y_label_room)
 {
@@ -458,64 +458,58 @@ static void km_layout_x(km_state *s, double y_label_room)
     onc_plot_panel *p = &list->panel;
     double x[ONC_PLOT_MAX_BREAKS], w[ONC_PLOT_MAX_BREAKS];
     double numbers[ONC_PLOT_MAX_BREAKS], ticks[ONC_PLOT_MAX_BREAKS];
-    double start = s->font.tick, floor_size = 7.0;
+    const double floor_size = 7.0;
     int table = s->opt->risk_table || s->opt->kmunicate;
     size_t stride, i, g;
-    int pass;
 
     for (g = 0; g < s->n_curves; g++)
         km_count(&s->curves[g], s->all_breaks, s->n_all, s->groups[g].all_at_risk,
                  s->groups[g].all_events, s->groups[g].all_censored);
     for (i = 0; i < s->n_all; i++)
         numbers[i] = table ? km_column_width(s, i) : 0;
-    for (pass = 0; pass < 2; pass++) {
-        for (stride = 1; stride <= s->n_all; stride++) {
-            double size;
-            char buf[32];
+    for (stride = 1; stride <= s->n_all; stride++) {
+        double size;
+        char buf[32];
 
-            km_select_breaks(s, stride);
-            for (i = 0; i < s->n_breaks; i++) {
-                plot_format_tick(s->breaks[i], s->decimals, 1, buf, sizeof buf);
-                ticks[i] = fmax(plot_measure(s->b, buf, KM_REFERENCE_SIZE, 0).width,
-                                numbers[i * stride]);
-            }
-            for (size = start; size >= floor_size - 1e-9; size -= 0.5) {
-                double left, right, label_col;
+        km_select_breaks(s, stride);
+        for (i = 0; i < s->n_breaks; i++) {
+            plot_format_tick(s->breaks[i], s->decimals, 1, buf, sizeof buf);
+            ticks[i] = fmax(plot_measure(s->b, buf, KM_REFERENCE_SIZE, 0).width,
+                            numbers[i * stride]);
+        }
+        for (size = s->font.tick; size >= floor_size - 1e-9; size -= 0.5) {
+            double left, right, label_col;
 
-                km_fit_labels(s, size);
-                label_col = km_label_column(s, size);
-                for (i = 0; i < s->n_breaks; i++)
-                    w[i] = ticks[i] * size / KM_REFERENCE_SIZE;
-                left = PLOT_MARGIN + fmax(y_label_room,
-                                          label_col > 0 ? label_col + 2 * PLOT_TEXT_GAP + w[0] / 2
-                                                        : 0);
-                right = PLOT_MARGIN + w[s->n_breaks - 1] / 2;
-                p->left = left;
-                p->right = list->width - right;
-                if (p->right - p->left < 72) {
-                    plot_builder_fail(s->b, ONC_ERR_USAGE,
-                                      "KM figure: labels leave less than an inch for the "
-                                      "panel; widen the figure or shorten the labels");
-                    return;
-                }
-                for (i = 0; i < s->n_breaks; i++)
-                    x[i] = onc_plot_panel_x(p, s->breaks[i]);
-                /* a column overhanging the right edge moves the panel in */
-                for (i = 0; i < s->n_breaks; i++)
-                    if (x[i] + w[i] / 2 > list->width - PLOT_MARGIN + 1e-9)
-                        break;
-                if (i == s->n_breaks &&
-                    plot_labels_fit(x, w, s->n_breaks, PLOT_TEXT_GAP + 1)) {
-                    s->font.table = size;
-                    return;
-                }
-                if (plot_builder_status(s->b) != ONC_OK)
-                    return;
+            km_fit_labels(s, size);
+            label_col = km_label_column(s, size);
+            for (i = 0; i < s->n_breaks; i++)
+                w[i] = ticks[i] * size / KM_REFERENCE_SIZE;
+            left = PLOT_MARGIN + fmax(y_label_room,
+                                      label_col > 0 ? label_col + 2 * PLOT_TEXT_GAP + w[0] / 2
+                                                    : 0);
+            right = PLOT_MARGIN + w[s->n_breaks - 1] / 2;
+            p->left = left;
+            p->right = list->width - right;
+            if (plot_builder_status(s->b) != ONC_OK)
+                return;
+            if (p->right - p->left < 72)
+                continue;
+            for (i = 0; i < s->n_breaks; i++)
+                x[i] = onc_plot_panel_x(p, s->breaks[i]);
+            /* no column may run into the right margin */
+            for (i = 0; i < s->n_breaks; i++)
+                if (x[i] + w[i] / 2 > list->width - PLOT_MARGIN + 1e-9)
+                    break;
+            if (i == s->n_breaks &&
+                plot_labels_fit(x, w, s->n_breaks, PLOT_TEXT_GAP + 1)) {
+                s->font.table = size;
+                return;
             }
         }
-        start = floor_size = PLOT_MIN_FONT;
     }
-    s->font.table = PLOT_MIN_FONT;
+    plot_builder_fail(s->b, ONC_ERR_USAGE,
+                      "KM figure: the labels leave less than an inch for the panel; widen the "
+                      "figure or shorten the labels");
 }
 
 /* ------------------------------------------------------------------ */
@@ -771,8 +765,8 @@ static void km_legend_entry(km_state *s, const km_legend *lg, size_t g, double x
 /* Draw the legend; returns its box when it is inside the panel. */
 static onc_plot_box km_draw_legend(km_state *s, const km_legend *lg, double flow_top)
 {
-    static const int survival_order[4] = {0, 2, 1, 3};
-    static const int incidence_order[4] = {3, 0, 1, 2};
+    static const int survival_order[6] = {0, 2, 1, 3, 4, 5};
+    static const int incidence_order[6] = {3, 0, 1, 2, 4, 5};
     onc_plot_box box = {0, 0, 0, 0};
     int found;
     size_t g;
@@ -788,7 +782,7 @@ static onc_plot_box km_draw_legend(km_state *s, const km_legend *lg, double flow
         return box;
     }
     box = plot_place_box(s->b, lg->w, lg->pitch * (double)s->n_curves, 6,
-                         s->opt->cumulative_incidence ? incidence_order : survival_order, 4,
+                         s->opt->cumulative_incidence ? incidence_order : survival_order, 6,
                          NULL, 0, &found);
     for (g = 0; g < s->n_curves; g++)
         km_legend_entry(s, lg, g, box.x0, box.y0 + lg->pitch * ((double)g + 0.5));
@@ -809,8 +803,8 @@ static void km_legend_free(km_legend *lg, size_t n)
 static void km_draw_annotation(km_state *s, const onc_plot_box *taken, size_t n_taken)
 {
     const onc_plot_panel *p = &plot_builder_list(s->b)->panel;
-    static const int survival_order[4] = {1, 2, 0, 3};
-    static const int incidence_order[4] = {0, 3, 2, 1};
+    static const int survival_order[6] = {1, 2, 0, 3, 5, 4};
+    static const int incidence_order[6] = {0, 3, 2, 1, 4, 5};
     double size = s->font.legend;
     plot_extent e;
     onc_plot_box box;
@@ -824,7 +818,7 @@ static void km_draw_annotation(km_state *s, const onc_plot_box *taken, size_t n_
          e = plot_measure(s->b, s->opt->annotation, size, 0))
         size -= 0.5;
     box = plot_place_box(s->b, e.width, e.height, 6,
-                         s->opt->cumulative_incidence ? incidence_order : survival_order, 4,
+                         s->opt->cumulative_incidence ? incidence_order : survival_order, 6,
                          taken, n_taken, &found);
     plot_add_text(s->b, ONC_PLOT_ROLE_ANNOTATION, -1, -1, s->opt->annotation, box.x0, box.y0,
                   size, 0, ONC_PLOT_HALIGN_LEFT, ONC_PLOT_VALIGN_TOP, 0, plot_black());
@@ -1174,10 +1168,15 @@ onc_status onc_plot_km_build(const onc_plot_curve *curves, size_t n_curves,
         char *t = plot_fit_text(s->b, opt->title, s->font.title, PLOT_MIN_FONT, 1,
                                 list->width - 2 * PLOT_MARGIN, &fitted);
 
-        if (t != NULL)
-            plot_add_text(s->b, ONC_PLOT_ROLE_TITLE, -1, -1, t, (p->left + p->right) / 2, y,
-                          fitted, 1, ONC_PLOT_HALIGN_CENTER, ONC_PLOT_VALIGN_TOP, 0,
-                          plot_black());
+        if (t != NULL) {
+            /* centred over the panel as far as the page allows */
+            double w = plot_measure(s->b, t, fitted, 1).width;
+            double x = fmin(fmax((p->left + p->right) / 2, PLOT_MARGIN + w / 2),
+                            list->width - PLOT_MARGIN - w / 2);
+
+            plot_add_text(s->b, ONC_PLOT_ROLE_TITLE, -1, -1, t, x, y, fitted, 1,
+                          ONC_PLOT_HALIGN_CENTER, ONC_PLOT_VALIGN_TOP, 0, plot_black());
+        }
         free(t);
     }
 

@@ -5,28 +5,39 @@
 **
 ** Method: Harrell et al. (1982); variance as in Therneau and Watson, "The
 ** concordance statistic and the Cox model" (survival package vignette).
-** A pair (i, j) is comparable when i has an event at t_i and j is still at
-** risk after t_i -- a later time, or censored at t_i, and for (start, stop]
-** data entered before t_i.  Among comparable pairs, with weights w_i w_j:
+** Subjects are taken in R's order -- descending time; at a time, censored
+** before events; then ascending x -- and grouped by (time, status).  A pair
+** (i, j) is comparable when i has an event and j was met in an earlier group
+** (a later time, or censored at the same time) and, for (start, stop] data,
+** had not yet left the risk set (R removes j at the first event time <= its
+** start).  Among comparable pairs, with weights w_i w_j:
 **   concordant  x_j > x_i  (larger x, longer survival; swapped by reverse)
 **   discordant  x_j < x_i
 **   tied.x      x_j = x_i
 ** Event pairs at the same time are tied.y (tied.xy when x is also tied).
 **   C = (concordant + tied.x / 2) / (concordant + discordant + tied.x).
-** Influence: for each subject, the weighted counts of the comparable pairs it
-** belongs to (as the event or as the survivor), c_i, d_i, t_i; with
-** N = concordant + discordant + tied.x and Somers' d = (concordant -
+** Influence: for each subject, c_i, d_i, t_i are the weighted counts of the
+** comparable pairs it belongs to, as the event or as the longer survivor;
+** with N = concordant + discordant + tied.x and Somers' d = (concordant -
 ** discordant) / N,
 **   dfbeta_i = w_i ((c_i - d_i) / N - d (c_i + d_i + t_i) / N),
 ** summed within clusters; var(C) = sum dfbeta^2 / 4.
 **
-** Algorithm: subjects are walked from the largest time down with two Fenwick
-** trees indexed by the rank of x, one holding every subject at risk, one the
-** events already passed, so each query and update is O(log n): O(n log n)
-** overall (R uses a balanced binary tree to the same end).
+** Algorithm: the comparable pairs are dominance pairs (earlier group, x
+** compared), so they are counted by a bottom-up merge sort on x over the
+** sequence of groups (divide and conquer, Bentley 1980): when a block of
+** earlier groups L is merged with a block of later groups R, each event in R
+** receives the weights of L below, at and above its x, and each subject in L
+** the weights of the events of R.  Every level is a sequential pass, so the
+** O(n log n) work runs at memory-streaming speed; R's balanced binary tree
+** (like a Fenwick tree) costs a cache miss per level per subject instead.
+** For (start, stop] data a subject's departure from the risk set is a
+** "shadow" item with negative weight placed at its departure, so that later
+** events see the subject net zero and its own influence stops there.
 **
-** Inputs: onc_concordance_data (n rows).  Outputs: onc_concordance.
-** NaN policy: a NaN or infinity in x, times or weights is ONC_ERR_DATA.
+** Inputs: onc_concordance_data (n rows), or the working data of a fit.
+** Outputs: onc_concordance.  NaN policy: a NaN or infinity in x, times or
+** weights is ONC_ERR_DATA; no comparable pair gives C = NaN.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -35,74 +46,31 @@
 #include "core/internal.h"
 #include "stats/cox_internal.h"
 
-/*
-** Weighted counts by rank of x.  Ranks are grouped in blocks of
-** CONC_BLOCK; a Fenwick tree over the block sums (small enough to stay in
-** cache) plus a short scan inside the block answers a prefix query with one
-** or two cache misses, where a Fenwick tree over all ranks costs one miss
-** per level.
-*/
-#define CONC_BLOCK 32
+/* Kinds of items in the merge (low two bits of the key). */
+#define CONC_SURVIVOR 0u /* censored subject */
+#define CONC_EVENT 1u
+#define CONC_SHADOW 2u   /* departure of a start-stop subject */
 
-typedef struct conc_tree {
-    size_t size, nblock;
-    double *node;  /* size: weight at each rank */
-    double *fen;   /* nblock + 1: 1-based Fenwick tree of block sums */
-    double total;
-} conc_tree;
+typedef struct conc_item {
+    uint64_t key;   /* rank of x << 2 | kind */
+    double w;       /* case weight; negative for a shadow */
+    double a;       /* accumulated (concordant - discordant) influence */
+    double b;       /* accumulated (concordant + discordant + tied.x) */
+    size_t pos;     /* the subject's position in the working data */
+} conc_item;
 
-static void tree_add(conc_tree *t, size_t rank, double w)
-{
-    size_t i;
-    t->node[rank] += w;
-    for (i = rank / CONC_BLOCK + 1; i <= t->nblock; i += i & (~i + 1))
-        t->fen[i] += w;
-    t->total += w;
-}
-
-/* Exact reset of everything a rank touched (no cancellation residue). */
-static void tree_clear(conc_tree *t, size_t rank)
-{
-    size_t i;
-    t->node[rank] = 0;
-    for (i = rank / CONC_BLOCK + 1; i <= t->nblock; i += i & (~i + 1))
-        t->fen[i] = 0;
-}
-
-/* Weight at ranks below (lo), equal to (eq) and above (hi) `rank`. */
-static void tree_query(const conc_tree *t, size_t rank, double *lo, double *eq,
-                       double *hi)
-{
-    double below = 0;
-    size_t i, b = rank / CONC_BLOCK;
-
-    for (i = b; i > 0; i -= i & (~i + 1))
-        below += t->fen[i];
-    for (i = b * CONC_BLOCK; i < rank; i++)
-        below += t->node[i];
-    *lo = below;
-    *eq = t->node[rank];
-    *hi = t->total - below - t->node[rank];
-}
-
-/* Bottom-up merge sort of (key, value) pairs by key, stable; tmp has n. */
-typedef struct conc_pair {
-    uint64_t key;
-    size_t pos;
-} conc_pair;
-
-static void pair_sort(conc_pair *a, conc_pair *tmp, size_t n)
+/* Stable merge sort of items by rank (key >> 2); tmp holds n items. */
+static void item_sort(conc_item *a, conc_item *tmp, size_t n)
 {
     size_t width, i;
-    conc_pair *src = a, *dst = tmp;
+    conc_item *src = a, *dst = tmp;
 
-    /* insertion sort of runs of 16 */
     for (i = 0; i < n; i += 16) {
         size_t hi = i + 16 < n ? i + 16 : n, j;
         for (j = i + 1; j < hi; j++) {
-            conc_pair v = a[j];
+            conc_item v = a[j];
             size_t k = j;
-            while (k > i && a[k - 1].key > v.key) {
+            while (k > i && (a[k - 1].key >> 2) > (v.key >> 2)) {
                 a[k] = a[k - 1];
                 k--;
             }
@@ -115,20 +83,119 @@ static void pair_sort(conc_pair *a, conc_pair *tmp, size_t n)
             size_t hi = i + 2 * width < n ? i + 2 * width : n;
             size_t l = i, r = mid, k = i;
             while (l < mid && r < hi)
-                dst[k++] = src[r].key < src[l].key ? src[r++] : src[l++];
+                dst[k++] = (src[r].key >> 2) < (src[l].key >> 2) ? src[r++]
+                                                                 : src[l++];
             while (l < mid)
                 dst[k++] = src[l++];
             while (r < hi)
                 dst[k++] = src[r++];
         }
         {
-            conc_pair *sw = src;
+            conc_item *sw = src;
             src = dst;
             dst = sw;
         }
     }
     if (src != a)
         memcpy(a, src, n * sizeof *a);
+}
+
+/*
+** Merge runs src[s0, s1) (earlier groups) and src[s1, s2) (later groups),
+** each sorted by rank, into dst, crediting the cross pairs.  cnt: the
+** concordant / discordant / tied.x totals (pre-reverse).
+*/
+static void conc_merge(conc_item *src, conc_item *dst, size_t s0, size_t s1,
+                       size_t s2, double *cnt)
+{
+    double wl = 0, dr = 0, cum_l = 0, cum_d = 0;
+    size_t i = s0, j = s1, k = s0, t;
+
+    for (t = s0; t < s1; t++)
+        wl += src[t].w;
+    for (t = s1; t < s2; t++)
+        if ((src[t].key & 3u) == CONC_EVENT)
+            dr += src[t].w;
+    while (i < s1 || j < s2) {
+        uint64_t r;
+        size_t i2 = i, j2 = j;
+        double eq_l = 0, eq_d = 0;
+
+        if (j >= s2 || (i < s1 && (src[i].key >> 2) <= (src[j].key >> 2)))
+            r = src[i].key >> 2;
+        else
+            r = src[j].key >> 2;
+        while (i2 < s1 && (src[i2].key >> 2) == r)
+            eq_l += src[i2++].w;
+        while (j2 < s2 && (src[j2].key >> 2) == r) {
+            if ((src[j2].key & 3u) == CONC_EVENT)
+                eq_d += src[j2].w;
+            j2++;
+        }
+        /* events of R against everyone of L */
+        {
+            double lo = cum_l, hi = wl - cum_l - eq_l;
+            for (t = j; t < j2; t++) {
+                conc_item *it = src + t;
+                if ((it->key & 3u) != CONC_EVENT)
+                    continue;
+                it->a += hi - lo;
+                it->b += wl;
+                cnt[0] += it->w * hi;
+                cnt[1] += it->w * lo;
+                cnt[2] += it->w * eq_l;
+            }
+        }
+        /* subjects of L against the events of R */
+        if (dr != 0) {
+            double lo = cum_d, hi = dr - cum_d - eq_d;
+            for (t = i; t < i2; t++) {
+                conc_item *it = src + t;
+                double sgn = (it->key & 3u) == CONC_SHADOW ? -1.0 : 1.0;
+                it->a += sgn * (lo - hi);
+                it->b += sgn * dr;
+            }
+        }
+        for (t = i; t < i2; t++)
+            dst[k++] = src[t];
+        for (t = j; t < j2; t++)
+            dst[k++] = src[t];
+        cum_l += eq_l;
+        cum_d += eq_d;
+        i = i2;
+        j = j2;
+    }
+}
+
+/*
+** Bottom-up merging of the runs of one stratum: items[0, m) with run starts
+** run[0..nrun) (run[nrun] = m).  Leaves the items sorted by rank in `items`.
+*/
+static void conc_merge_all(conc_item *items, conc_item *tmp, size_t m,
+                           size_t *run, size_t nrun, double *cnt)
+{
+    conc_item *src = items, *dst = tmp;
+
+    while (nrun > 1) {
+        size_t r, nr = 0;
+        for (r = 0; r + 1 < nrun; r += 2) {
+            conc_merge(src, dst, run[r], run[r + 1], run[r + 2], cnt);
+            run[nr++] = run[r];
+        }
+        if (r < nrun) {
+            memcpy(dst + run[r], src + run[r], (m - run[r]) * sizeof *dst);
+            run[nr++] = run[r];
+        }
+        run[nr] = m;
+        nrun = nr;
+        {
+            conc_item *sw = src;
+            src = dst;
+            dst = sw;
+        }
+    }
+    if (src != items)
+        memcpy(items, src, m * sizeof *items);
 }
 
 static onc_status conc_validate(const onc_concordance_data *d, onc_error *err)
@@ -151,33 +218,31 @@ static onc_status conc_validate(const onc_concordance_data *d, onc_error *err)
     return ONC_OK;
 }
 
-/*
-** The walk on the working data of a Cox fit (positions sorted by stratum and
-** ascending time).  x: predictor by position; cluster: dense cluster index by
-** position or NULL.
-*/
 onc_status cox_concordance_prep(const cox_prep *pp, const double *x,
                                 const size_t *cluster, size_t nclus,
                                 int reverse, onc_concordance *out)
 {
-    size_t n = pp->n, i, nrank = 0, blk;
-    size_t *ord = NULL, *rank = NULL;
-    conc_pair *pr = NULL, *tmp = NULL;
-    double *infl = NULL; /* n x 3 by position: greater, less, equal */
+    size_t n = pp->n, i, nrank = 0, blk, cap;
+    size_t *ord = NULL, *rank = NULL, *run = NULL;
+    conc_item *items = NULL, *tmp = NULL;
+    double *ia = NULL, *ib = NULL, *dfb = NULL;
     double cnt[5] = {0, 0, 0, 0, 0};
-    conc_tree all = {0, 0, NULL, NULL, 0}, dead = {0, 0, NULL, NULL, 0};
-    double *dfb = NULL, npair, somer, var = 0;
+    double npair, somer, var = 0;
     onc_status st = ONC_OK;
 
     memset(out, 0, sizeof *out);
     out->n = n;
+    /* items: every subject, plus a shadow for each start-stop subject */
+    cap = pp->counting ? 2 * n : n;
     ord = onc_mallocarray(n, sizeof *ord);
     rank = onc_mallocarray(n, sizeof *rank);
-    infl = onc_callocarray(3 * n, sizeof *infl);
-    pr = onc_mallocarray(n, sizeof *pr);
-    tmp = onc_mallocarray(n, sizeof *tmp);
-    if (ord == NULL || rank == NULL || infl == NULL || pr == NULL ||
-        tmp == NULL)
+    ia = onc_callocarray(n, sizeof *ia);
+    ib = onc_callocarray(n, sizeof *ib);
+    items = onc_mallocarray(cap, sizeof *items);
+    tmp = onc_mallocarray(cap, sizeof *tmp);
+    run = onc_mallocarray(cap + 1, sizeof *run);
+    if (ord == NULL || rank == NULL || ia == NULL || ib == NULL ||
+        items == NULL || tmp == NULL || run == NULL)
         goto nomem;
 
     /* dense ranks of x */
@@ -188,130 +253,89 @@ onc_status cox_concordance_prep(const cox_prep *pp, const double *x,
             nrank++;
         rank[ord[i]] = nrank;
     }
-    nrank++;
-
-    /* walk order within each stratum: descending time; within a time,
-    ** censored before events, then ascending x (R: order(-time, status,
-    ** risk)) */
-    for (blk = 0; blk < pp->n_strata; blk++) {
-        size_t b = pp->block[blk], e = pp->block[blk + 1], k = b, hi = e;
-        while (hi > b) {
-            size_t g = hi - 1, m, q;
-            double t = pp->time[hi - 1];
-            while (g > b && pp->time[g - 1] == t)
-                g--;
-            m = hi - g;
-            for (q = 0; q < m; q++) {
-                size_t ps = g + q;
-                pr[q].key = ((uint64_t)pp->event[ps] << 62) | (uint64_t)rank[ps];
-                pr[q].pos = ps;
-            }
-            if (m > 1)
-                pair_sort(pr, tmp, m);
-            for (q = 0; q < m; q++)
-                ord[k++] = pr[q].pos;
-            hi = g;
-        }
-    }
-
-    all.size = dead.size = nrank;
-    all.nblock = dead.nblock = nrank / CONC_BLOCK + 1;
-    all.node = onc_callocarray(nrank, sizeof *all.node);
-    all.fen = onc_callocarray(all.nblock + 1, sizeof *all.fen);
-    dead.node = onc_callocarray(nrank, sizeof *dead.node);
-    dead.fen = onc_callocarray(dead.nblock + 1, sizeof *dead.fen);
-    if (all.fen == NULL || all.node == NULL || dead.fen == NULL ||
-        dead.node == NULL)
-        goto nomem;
 
     for (blk = 0; blk < pp->n_strata; blk++) {
         size_t b = pp->block[blk], e = pp->block[blk + 1];
-        size_t s2 = e; /* start_order walked from the largest start down */
-        double lo, eq, hi;
+        size_t hi = e, m = 0, nrun = 0, s2 = e, q;
 
-        all.total = dead.total = 0;
-        i = b;
-        while (i < e) {
-            size_t ii = ord[i];
-            if (!pp->event[ii]) {
-                tree_query(&dead, rank[ii], &lo, &eq, &hi);
-                infl[3 * ii] -= lo;
-                infl[3 * ii + 1] -= hi;
-                infl[3 * ii + 2] -= eq;
-                tree_add(&all, rank[ii], pp->weight[ii]);
-                i++;
-                continue;
-            }
-            /* events at this time: first leave those who entered later */
-            if (pp->counting) {
-                double t = pp->time[ii];
-                for (; s2 > b && pp->start[pp->start_order[s2 - 1]] >= t; s2--) {
-                    size_t q = pp->start_order[s2 - 1];
-                    tree_query(&dead, rank[q], &lo, &eq, &hi);
-                    infl[3 * q] += lo;
-                    infl[3 * q + 1] += hi;
-                    infl[3 * q + 2] += eq;
-                    tree_add(&all, rank[q], -pp->weight[q]);
+        /* the item sequence in R's walk order, one run per group */
+        while (hi > b) {
+            double t = pp->time[hi - 1];
+            size_t g = hi - 1, r0;
+            while (g > b && pp->time[g - 1] == t)
+                g--;
+            /* censored subjects at t form one group */
+            r0 = m;
+            for (q = g; q < hi; q++)
+                if (!pp->event[q]) {
+                    items[m].key = (uint64_t)rank[q] << 2 | CONC_SURVIVOR;
+                    items[m].w = pp->weight[q];
+                    items[m].a = items[m].b = 0;
+                    items[m].pos = q;
+                    m++;
                 }
+            if (m > r0) {
+                item_sort(items + r0, tmp, m - r0);
+                run[nrun++] = r0;
             }
-            {
-                double t = pp->time[ii], dwt = 0, dwt2 = 0;
-                size_t g = i, k, xsave = rank[ii];
-                while (g < e && pp->time[ord[g]] == t)
-                    g++;
-                /* pass 1: compare with everyone at risk beyond t */
-                for (k = i; k < g; k++) {
-                    size_t jj = ord[k];
-                    double wj = pp->weight[jj];
-                    cnt[3] += wj * dwt;
-                    dwt += wj;
-                    if (rank[jj] != xsave) {
-                        dwt2 = 0;
-                        xsave = rank[jj];
+            r0 = m;
+            for (q = g; q < hi; q++)
+                if (pp->event[q])
+                    break;
+            if (q < hi) {
+                /* subjects whose start is at or after t leave first */
+                if (pp->counting) {
+                    for (; s2 > b && pp->start[pp->start_order[s2 - 1]] >= t;
+                         s2--) {
+                        size_t u = pp->start_order[s2 - 1];
+                        items[m].key = (uint64_t)rank[u] << 2 | CONC_SHADOW;
+                        items[m].w = -pp->weight[u];
+                        items[m].a = items[m].b = 0;
+                        items[m].pos = u;
+                        m++;
                     }
-                    cnt[4] += wj * dwt2;
-                    dwt2 += wj;
-                    tree_query(&all, rank[jj], &lo, &eq, &hi);
-                    cnt[0] += wj * hi;
-                    cnt[1] += wj * lo;
-                    cnt[2] += wj * eq;
-                    infl[3 * jj] += hi;
-                    infl[3 * jj + 1] += lo;
-                    infl[3 * jj + 2] += eq;
-                    tree_add(&dead, rank[jj], wj);
+                    if (m > r0) {
+                        item_sort(items + r0, tmp, m - r0);
+                        run[nrun++] = r0;
+                    }
                 }
-                /* pass 2: the events join the risk set of earlier times */
-                for (k = i; k < g; k++) {
-                    size_t jj = ord[k];
-                    tree_query(&dead, rank[jj], &lo, &eq, &hi);
-                    infl[3 * jj] -= lo;
-                    infl[3 * jj + 1] -= hi;
-                    infl[3 * jj + 2] -= eq;
-                    tree_add(&all, rank[jj], pp->weight[jj]);
+                /* the events at t form one group */
+                r0 = m;
+                for (q = g; q < hi; q++)
+                    if (pp->event[q]) {
+                        items[m].key = (uint64_t)rank[q] << 2 | CONC_EVENT;
+                        items[m].w = pp->weight[q];
+                        items[m].a = items[m].b = 0;
+                        items[m].pos = q;
+                        m++;
+                    }
+                item_sort(items + r0, tmp, m - r0);
+                run[nrun++] = r0;
+                /* tied.y and tied.xy within the group (sorted by x) */
+                {
+                    double dwt = 0, dwt2 = 0;
+                    uint64_t xs = items[r0].key >> 2;
+                    for (q = r0; q < m; q++) {
+                        double wq = items[q].w;
+                        cnt[3] += wq * dwt;
+                        dwt += wq;
+                        if ((items[q].key >> 2) != xs) {
+                            dwt2 = 0;
+                            xs = items[q].key >> 2;
+                        }
+                        cnt[4] += wq * dwt2;
+                        dwt2 += wq;
+                    }
                 }
-                i = g;
             }
+            hi = g;
         }
-        /* close the influence of everyone still at risk */
-        if (pp->counting) {
-            for (; s2 > b; s2--) {
-                size_t q = pp->start_order[s2 - 1];
-                tree_query(&dead, rank[q], &lo, &eq, &hi);
-                infl[3 * q] += lo;
-                infl[3 * q + 1] += hi;
-                infl[3 * q + 2] += eq;
-            }
-        } else {
-            for (i = b; i < e; i++) {
-                tree_query(&dead, rank[i], &lo, &eq, &hi);
-                infl[3 * i] += lo;
-                infl[3 * i + 1] += hi;
-                infl[3 * i + 2] += eq;
-            }
-        }
-        for (i = b; i < e; i++) {
-            tree_clear(&all, rank[i]);
-            tree_clear(&dead, rank[i]);
+        run[nrun] = m;
+        if (nrun > 0)
+            conc_merge_all(items, tmp, m, run, nrun, cnt);
+        for (q = 0; q < m; q++) {
+            ia[items[q].pos] += items[q].a;
+            ib[items[q].pos] += items[q].b;
         }
     }
     cnt[3] -= cnt[4]; /* tied.xy were counted as tied.y as well */
@@ -324,9 +348,7 @@ onc_status cox_concordance_prep(const cox_prep *pp, const double *x,
         if (dfb == NULL)
             goto nomem;
         for (i = 0; i < n; i++) {
-            const double *f = infl + 3 * i;
-            double v = pp->weight[i] * ((f[0] - f[1]) / npair -
-                                        (somer / npair) * (f[0] + f[1] + f[2]));
+            double v = pp->weight[i] * (ia[i] / npair - (somer / npair) * ib[i]);
             dfb[cluster ? cluster[i] : i] += v;
         }
         for (i = 0; i < nc; i++)
@@ -356,14 +378,12 @@ nomem:
 cleanup:
     free(ord);
     free(rank);
-    free(infl);
-    free(pr);
+    free(ia);
+    free(ib);
+    free(items);
     free(tmp);
+    free(run);
     free(dfb);
-    free(all.fen);
-    free(all.node);
-    free(dead.fen);
-    free(dead.node);
     return st;
 }
 

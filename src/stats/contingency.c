@@ -1043,7 +1043,8 @@ onc_status onc_contingency_fisher(const size_t *counts, size_t nrow,
 ** Upper tail of the chi-square distribution, Q(df/2, x/2): the series for
 ** P when x/2 < df/2 + 1, else the continued fraction for Q (Numerical
 ** Recipes 3rd ed., section 6.2).  Written here rather than taken from GSL
-** for the reason given in rates.c.  NaN if neither converges.
+** so that a failure is a NaN result, not a call to GSL's error handler
+** (which aborts by default; see rates.c).
 */
 static double contingency_chisq_upper(double x, double df)
 {

@@ -22,7 +22,7 @@
 ** row; non-finite intermediate results (exp overflow under a bad step) make
 ** the step count as a failure and trigger step halving, as in R.
 **
-** Cost: one O(n log n) radix sort by (stratum, time), then O((n + d) p^2)
+** Cost: one radix sort by (stratum, time) (stats/sort.c), then O((n + d) p^2)
 ** per Newton iteration with running sums from the largest time down; no
 ** n x (distinct times) storage.
 */
@@ -36,9 +36,10 @@
 #include "core/internal.h"
 #include "oncostat/cox.h"
 #include "stats/cox_internal.h"
+#include "stats/sort.h"
 
-/* Most rows accepted; keeps every n * p product far from SIZE_MAX. */
-#define COX_MAX_ROWS ((size_t)1 << 40)
+/* Most rows accepted: the radix sort carries 32-bit row indices. */
+#define COX_MAX_ROWS ONC_SORT_MAX_N
 
 /* The linear predictor of a stratum is shifted so that its largest value is
 ** at most this far above zero: exp() then cannot overflow, and the partial
@@ -64,124 +65,81 @@ void onc_cox_options_init(onc_cox_options *opt)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Radix sort                                                                */
+/* Sorting: the project's radix sort (stats/sort.c) with chaining            */
 
-typedef struct cox_sortpair {
-    uint64_t key;
-    size_t idx;
-} cox_sortpair;
-
-#define COX_RADIX_BITS 11
-#define COX_RADIX_SIZE ((size_t)1 << COX_RADIX_BITS)
-
-/* Stable LSD radix sort of pairs on the low `bits` bits of the key; passes in
-** which every key shares the digit are skipped. */
-static onc_status cox_radix_pairs(cox_sortpair *a, size_t n, int bits)
+/*
+** Sort `order` by keys[order[i]] (presorted) or rows 0..n-1 by keys[i],
+** stably.  The payload is the position in the incoming sequence, so ties keep
+** the incoming order and chained sorts give lexicographic orders.
+*/
+static onc_status cox_sort_keys(const uint64_t *key, size_t n, size_t *order,
+                                int presorted)
 {
-    cox_sortpair *tmp = NULL, *src = a, *dst;
-    size_t *count = NULL;
-    int npass = (bits + COX_RADIX_BITS - 1) / COX_RADIX_BITS;
-    int pass;
-    size_t i;
+    onc_sorted s;
+    size_t *prev = NULL, i;
+    uint64_t varying = 0;
 
-    if (n < 2)
+    if (n < 2) {
+        if (n == 1 && !presorted)
+            order[0] = 0;
         return ONC_OK;
-    tmp = onc_mallocarray(n, sizeof *tmp);
-    count = onc_callocarray((size_t)npass * COX_RADIX_SIZE, sizeof *count);
-    if (tmp == NULL || count == NULL) {
-        free(tmp);
-        free(count);
+    }
+    if (n > ONC_SORT_MAX_N)
+        return ONC_ERR_LIMIT;
+    for (i = 1; i < n; i++)
+        varying |= key[i] ^ key[0];
+    onc_sort_init(&s, n, key[0], varying, (uint32_t)(n - 1));
+    if (presorted)
+        prev = onc_mallocarray(n, sizeof *prev);
+    if (onc_sort_alloc(&s) != 0 || (presorted && prev == NULL)) {
+        onc_sort_free(&s);
+        free(prev);
         return ONC_ERR_NOMEM;
     }
+    for (i = 0; i < n; i++)
+        onc_sort_put(&s, i, key[i], (uint32_t)i);
+    onc_sort_run(&s);
+    if (presorted)
+        memcpy(prev, order, n * sizeof *prev);
     for (i = 0; i < n; i++) {
-        uint64_t k = a[i].key;
-        for (pass = 0; pass < npass; pass++)
-            count[(size_t)pass * COX_RADIX_SIZE +
-                  ((k >> (pass * COX_RADIX_BITS)) & (COX_RADIX_SIZE - 1))]++;
+        uint32_t q = onc_sorted_payload(&s, i);
+        order[i] = presorted ? prev[q] : q;
     }
-    dst = tmp;
-    for (pass = 0; pass < npass; pass++) {
-        size_t *c = count + (size_t)pass * COX_RADIX_SIZE;
-        size_t sum = 0, b;
-        int shift = pass * COX_RADIX_BITS;
-
-        if (c[(src[0].key >> shift) & (COX_RADIX_SIZE - 1)] == n)
-            continue;
-        for (b = 0; b < COX_RADIX_SIZE; b++) {
-            size_t t = c[b];
-            c[b] = sum;
-            sum += t;
-        }
-        for (i = 0; i < n; i++)
-            dst[c[(src[i].key >> shift) & (COX_RADIX_SIZE - 1)]++] = src[i];
-        {
-            cox_sortpair *sw = src;
-            src = dst;
-            dst = sw;
-        }
-    }
-    if (src != a)
-        memcpy(a, src, n * sizeof *a);
-    free(tmp);
-    free(count);
+    onc_sort_free(&s);
+    free(prev);
     return ONC_OK;
-}
-
-/* Map a double to an unsigned key with the same order (-0.0 as 0.0). */
-static uint64_t cox_double_key(double v)
-{
-    uint64_t u;
-
-    v += 0.0;
-    memcpy(&u, &v, sizeof u);
-    if (u >> 63)
-        return ~u;
-    return u | ((uint64_t)1 << 63);
 }
 
 onc_status cox_radix_order(const double *keys, size_t n, size_t *order,
                            int presorted)
 {
-    cox_sortpair *a;
+    uint64_t *k = onc_mallocarray(n ? n : 1, sizeof *k);
     size_t i;
     onc_status st;
 
-    a = onc_mallocarray(n ? n : 1, sizeof *a);
-    if (a == NULL)
+    if (k == NULL)
         return ONC_ERR_NOMEM;
-    for (i = 0; i < n; i++) {
-        size_t r = presorted ? order[i] : i;
-        a[i].key = cox_double_key(keys[r]);
-        a[i].idx = r;
-    }
-    st = cox_radix_pairs(a, n, 64);
-    if (st == ONC_OK)
-        for (i = 0; i < n; i++)
-            order[i] = a[i].idx;
-    free(a);
+    for (i = 0; i < n; i++)
+        k[i] = onc_sort_key(keys[presorted ? order[i] : i]);
+    st = cox_sort_keys(k, n, order, presorted);
+    free(k);
     return st;
 }
 
 onc_status cox_radix_order_int(const int32_t *keys, size_t n, size_t *order,
                                int presorted)
 {
-    cox_sortpair *a;
+    uint64_t *k = onc_mallocarray(n ? n : 1, sizeof *k);
     size_t i;
     onc_status st;
 
-    a = onc_mallocarray(n ? n : 1, sizeof *a);
-    if (a == NULL)
+    if (k == NULL)
         return ONC_ERR_NOMEM;
-    for (i = 0; i < n; i++) {
-        size_t r = presorted ? order[i] : i;
-        a[i].key = (uint64_t)((uint32_t)keys[r] ^ 0x80000000u);
-        a[i].idx = r;
-    }
-    st = cox_radix_pairs(a, n, 32);
-    if (st == ONC_OK)
-        for (i = 0; i < n; i++)
-            order[i] = a[i].idx;
-    free(a);
+    for (i = 0; i < n; i++)
+        k[i] = (uint64_t)((uint32_t)keys[presorted ? order[i] : i] ^
+                          0x80000000u);
+    st = cox_sort_keys(k, n, order, presorted);
+    free(k);
     return st;
 }
 
@@ -341,7 +299,8 @@ double cox_wald_quadratic(const double *a, const double *b, size_t p,
 ** that values such as 1/3 computed two ways count as ties (R aeqSurv).
 */
 onc_status cox_timefix(const double *start, const double *stop, size_t n,
-                       double *out_start, double *out_stop, onc_error *err)
+                       double *out_start, double *out_stop,
+                       size_t *stop_order, size_t *start_order, onc_error *err)
 {
     size_t m = start ? 2 * n : n, i, nu = 0, nc, lo, hi;
     double *all = NULL, *cut = NULL, mean_abs = 0, tol = sqrt(DBL_EPSILON);
@@ -365,6 +324,22 @@ onc_status cox_timefix(const double *start, const double *stop, size_t n,
     if (st != ONC_OK) {
         onc_error_set(err, st, NULL, 0, 0, NULL, "out of memory sorting times");
         goto cleanup;
+    }
+    /* the merged order holds the orders of the stop and start times; the
+    ** correction below is monotone, so they stay valid after it */
+    if (stop_order != NULL || start_order != NULL) {
+        size_t a = 0, b = 0;
+        for (i = 0; i < m; i++) {
+            if (ord[i] < n) {
+                if (stop_order)
+                    stop_order[a] = ord[i];
+                a++;
+            } else {
+                if (start_order)
+                    start_order[b] = ord[i] - n;
+                b++;
+            }
+        }
     }
     /* unique sorted values, in place into `cut` */
     cut = onc_mallocarray(m ? m : 1, sizeof *cut);
@@ -416,6 +391,16 @@ onc_status cox_timefix(const double *start, const double *stop, size_t n,
             out_stop[i] = cut[lo];
         else
             out_start[i - n] = cut[lo];
+    }
+    /* rows whose times were merged must be ordered by the new values with
+    ** ties in row order, as R orders the corrected times */
+    if (stop_order != NULL)
+        st = cox_radix_order(out_stop, n, stop_order, 0);
+    if (st == ONC_OK && start != NULL && start_order != NULL)
+        st = cox_radix_order(out_start, n, start_order, 0);
+    if (st != ONC_OK) {
+        onc_error_set(err, st, NULL, 0, 0, NULL, "out of memory sorting times");
+        goto cleanup;
     }
     if (start) {
         for (i = 0; i < n; i++) {
@@ -547,26 +532,35 @@ onc_status cox_prep_build(const onc_cox_data *d, int timefix, cox_prep **out,
     pp->counting = d->start != NULL;
 
     tstop = onc_mallocarray(n, sizeof *tstop);
-    if (pp->counting)
+    if (pp->counting) {
         tstart = onc_mallocarray(n, sizeof *tstart);
+        pp->start_order = onc_mallocarray(n, sizeof *pp->start_order);
+    }
     pp->row = onc_mallocarray(n, sizeof *pp->row);
-    if (tstop == NULL || (pp->counting && tstart == NULL) || pp->row == NULL)
+    if (tstop == NULL || pp->row == NULL ||
+        (pp->counting && (tstart == NULL || pp->start_order == NULL)))
         goto nomem;
+    /* rows by stop time (and, for start-stop data, by start time in
+    ** start_order for now) */
     if (timefix) {
-        st = cox_timefix(d->start, d->stop, n, tstart, tstop, err);
+        st = cox_timefix(d->start, d->stop, n, tstart, tstop, pp->row,
+                         pp->start_order, err);
         if (st != ONC_OK)
             goto fail;
     } else {
         memcpy(tstop, d->stop, n * sizeof *tstop);
-        if (pp->counting)
+        st = cox_radix_order(tstop, n, pp->row, 0);
+        if (st == ONC_OK && pp->counting) {
             memcpy(tstart, d->start, n * sizeof *tstart);
+            st = cox_radix_order(tstart, n, pp->start_order, 0);
+        }
+        if (st != ONC_OK)
+            goto nomem;
     }
 
     /* order by (stratum, stop) */
-    st = cox_radix_order(tstop, n, pp->row, 0);
-    if (st == ONC_OK && d->strata != NULL)
-        st = cox_radix_order_int(d->strata, n, pp->row, 1);
-    if (st != ONC_OK)
+    if (d->strata != NULL &&
+        cox_radix_order_int(d->strata, n, pp->row, 1) != ONC_OK)
         goto nomem;
 
     /* strata blocks */
@@ -637,6 +631,12 @@ onc_status cox_prep_build(const onc_cox_data *d, int timefix, cox_prep **out,
         }
     }
 
+    pos_of_row = onc_mallocarray(n, sizeof *pos_of_row);
+    if (pos_of_row == NULL)
+        goto nomem;
+    for (i = 0; i < n; i++)
+        pos_of_row[pp->row[i]] = i;
+
     /* Centre each column at its weighted mean and scale it so that the mean
     ** absolute deviation is 1 (R coxfit6); columns holding only -1, 0, 1 are
     ** left alone, as R's nocenter default.  Newton-Raphson is invariant to
@@ -667,26 +667,25 @@ onc_status cox_prep_build(const onc_cox_data *d, int timefix, cox_prep **out,
             }
             pp->scale[j] = sa > 0 ? sw / sa : 1.0;
         }
-        for (i = 0; i < n; i++)
-            pp->x[i * p + j] =
-                (xc[pp->row[i]] - pp->center[j]) * pp->scale[j];
+    }
+    /* rows of the working copy are written in input order: one scattered
+    ** cache line per row instead of p scattered reads */
+    for (i = 0; i < n && p > 0; i++) {
+        double *xr = pp->x + pos_of_row[i] * p;
+        for (j = 0; j < p; j++)
+            xr[j] = (d->x[j * n + i] - pp->center[j]) * pp->scale[j];
     }
 
     if (pp->counting) {
         pp->start = onc_mallocarray(n, sizeof *pp->start);
-        pp->start_order = onc_mallocarray(n, sizeof *pp->start_order);
-        pos_of_row = onc_mallocarray(n, sizeof *pos_of_row);
-        if (pp->start == NULL || pp->start_order == NULL || pos_of_row == NULL)
+        if (pp->start == NULL)
             goto nomem;
-        for (i = 0; i < n; i++) {
+        for (i = 0; i < n; i++)
             pp->start[i] = tstart[pp->row[i]];
-            pos_of_row[pp->row[i]] = i;
-        }
-        /* positions ordered by (stratum, start): sort positions by start,
-        ** then stably by block (positions are already grouped by block) */
-        st = cox_radix_order(pp->start, n, pp->start_order, 0);
-        if (st != ONC_OK)
-            goto nomem;
+        /* positions ordered by (stratum, start): the rows by start, as
+        ** positions, then stably by block */
+        for (i = 0; i < n; i++)
+            pp->start_order[i] = pos_of_row[pp->start_order[i]];
         {
             int32_t *blk = onc_mallocarray(n, sizeof *blk);
             size_t b;

@@ -73,10 +73,11 @@ void cox_chinv(double *a, size_t p);
 double cox_wald_quadratic(const double *a, const double *b, size_t p,
                           double toler, int *df);
 
-/* Stable ascending order of n doubles by radix sort on their IEEE bits.
-** keys may contain -0.0 (sorted with 0.0).  `order` receives a permutation;
-** when `order` already holds a permutation and `presorted` is 1, the sort is
-** applied on top of it (stable), so chained calls give lexicographic order. */
+/* Stable ascending order of n doubles (no NaN; -0.0 sorts with 0.0) by the
+** radix sort of stats/sort.c.  `order` receives a permutation; when `order`
+** already holds a permutation and `presorted` is 1, the sort is applied on
+** top of it (stable), so chained calls give lexicographic order.
+** ONC_ERR_LIMIT beyond ONC_SORT_MAX_N items. */
 onc_status cox_radix_order(const double *keys, size_t n, size_t *order,
                            int presorted);
 /* The same for 32-bit integer keys. */
@@ -112,8 +113,11 @@ onc_status cox_cluster_index(const cox_prep *pp, const int32_t *cluster,
                              size_t *idx, size_t *nclus);
 
 /* R aeqSurv on one or two time vectors (start may be NULL), writing the
-** corrected values into out_stop / out_start (n each). */
+** corrected values into out_stop / out_start (n each).  stop_order and
+** start_order (n each, may be NULL) receive the rows ordered by stop and by
+** start time, which the correction preserves. */
 onc_status cox_timefix(const double *start, const double *stop, size_t n,
-                       double *out_start, double *out_stop, onc_error *err);
+                       double *out_start, double *out_stop,
+                       size_t *stop_order, size_t *start_order, onc_error *err);
 
 #endif

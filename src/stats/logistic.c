@@ -10,11 +10,16 @@
 ** family.c does, so a fit follows R's iterates step for step.
 **
 ** Numerics: covariates are centred and scaled internally (the estimates are
-** transformed back), and every weighted least-squares problem is solved by
-** a QR factorisation built one row at a time with square-root-free Givens
-** rotations (Gentleman 1974; Miller 1992, AS 274, the method of R's biglm).  Memory is O(p^2) beyond
-** the n-vectors of results, the condition number is not squared as with
-** normal equations, and 10 million rows need no copy of the design.
+** transformed back), which keeps the weighted cross-product matrix well
+** conditioned; each IRLS step accumulates it in one pass over the rows and
+** solves it by Cholesky.  When a pivot shows that the normal equations would
+** lose more than about four digits (near-collinear columns, or the vanishing
+** weights of a separated fit) the step is redone with a QR factorisation
+** built one row at a time by square-root-free Givens rotations (Gentleman
+** 1974; Miller 1992, AS 274, the method of R's biglm), which does not square
+** the condition number; rank decisions always use the rotations.  Memory is
+** O(p^2) beyond the n-vectors of results: 10 million rows need no copy of
+** the design.
 **
 ** Aliasing: a column is aliased, as R reports NA, when its residual norm
 ** after projection on the earlier non-aliased columns (intercept first) is
@@ -54,8 +59,10 @@
 #define LOGISTIC_NULL_TOL 1e-8
 /* R's boundary warning: fitted probabilities within 10 DBL_EPSILON of 0/1. */
 #define LOGISTIC_BOUNDARY (10.0 * DBL_EPSILON)
-/* Step halvings when the deviance is not finite (as glm.fit). */
-#define LOGISTIC_MAX_HALVING 30
+/* Smallest share of a diagonal element a Cholesky pivot of the IRLS
+** cross-products may keep (a residual norm ratio of 1e-2, costing at most
+** about 4 digits); below it the pass is redone with rotations. */
+#define LOGISTIC_CHOLESKY_SAFE 1e-4
 /* Total weight beyond which sums of squares could overflow. */
 #define LOGISTIC_MAX_TOTAL_WEIGHT 1e150
 
@@ -130,10 +137,10 @@ static void logistic_fill_block(logistic_work *lw, size_t i0, size_t m)
         lw->zbuf[r * q] = 1.0;
     for (j = 0; j < lw->p; j++) {
         const double *col = lw->x + j * lw->n + i0;
-        double mj = lw->mean[j], sj = lw->scale[j];
+        double mj = lw->mean[j], inv = 1.0 / lw->scale[j];
 
         for (r = 0; r < m; r++)
-            lw->zbuf[r * q + 1 + j] = (col[r] - mj) / sj;
+            lw->zbuf[r * q + 1 + j] = (col[r] - mj) * inv;
     }
 }
 
@@ -148,14 +155,15 @@ static void logistic_include(logistic_work *lw, double w, double resp)
     double *row = lw->row;
 
     for (a = 0; a < k && w != 0.0; a++) {
-        double xa = row[a], di, dpi, cbar, sbar, *rb;
+        double xa = row[a], di, dpi, inv, cbar, sbar, *rb;
 
         if (xa == 0.0)
             continue;
         di = lw->d[a];
         dpi = di + w * xa * xa;
-        cbar = di / dpi;
-        sbar = w * xa / dpi;
+        inv = 1.0 / dpi;
+        cbar = di * inv;
+        sbar = w * xa * inv;
         w *= cbar;
         lw->d[a] = dpi;
         rb = lw->rbar + a * k;
@@ -222,10 +230,15 @@ static void logistic_qr_pass(logistic_work *lw, logistic_pass pass)
 **   weight w mu'^2 / var(mu), response eta + (y - mu) / mu'.
 ** Solving it gives the next iterate; at convergence it also gives the
 ** information matrix at the estimate and, by difference, the next step.
+**
+** With use_qr = 0 the cross-products are accumulated (no division per
+** element, unlike the rotations) for logistic_cholesky to factorise into the
+** same D, Rbar, thetab; logistic_irls_step repeats the pass with rotations
+** when that would lose too many digits.
 */
-static double logistic_irls_pass(logistic_work *lw, const double *beta)
+static double logistic_irls_pass(logistic_work *lw, const double *beta, int use_qr)
 {
-    size_t k = lw->k, q = lw->q, i0, r, a, j;
+    size_t k = lw->k, q = lw->q, i0, r, a, b, j;
     double dev = 0.0;
 
     logistic_reset(lw);
@@ -236,7 +249,7 @@ static double logistic_irls_pass(logistic_work *lw, const double *beta)
         for (r = 0; r < m; r++) {
             size_t i = i0 + r;
             const double *z = lw->zbuf + r * q;
-            double w = logistic_weight(lw, i), eta, mu, me, var, wt;
+            double w = logistic_weight(lw, i), eta, mu, me, var, wt, resp;
 
             if (beta != NULL) {
                 eta = 0.0;
@@ -255,13 +268,91 @@ static double logistic_irls_pass(logistic_work *lw, const double *beta)
             if (me == 0.0 || !(var > 0.0))
                 continue;
             wt = w * me * me / var;
-            for (a = 0; a < k; a++) {
+            resp = eta + (lw->y[i] - mu) / me;
+            for (a = 0; a < k; a++)
                 lw->row[a] = z[lw->cols[a]];
-                lw->norm2[a] += wt * lw->row[a] * lw->row[a];
+            if (use_qr) {
+                for (a = 0; a < k; a++)
+                    lw->norm2[a] += wt * lw->row[a] * lw->row[a];
+                logistic_include(lw, wt, resp);
+                continue;
             }
-            logistic_include(lw, wt, eta + (lw->y[i] - mu) / me);
+            /* Lower triangle of sum wt z z' in rbar (column-major), and
+            ** sum wt resp z in thetab. */
+            for (b = 0; b < k; b++) {
+                double t = wt * lw->row[b];
+                double *col = lw->rbar + b * k;
+
+                for (a = b; a < k; a++)
+                    col[a] += t * lw->row[a];
+                lw->thetab[b] += t * resp;
+            }
         }
     }
+    if (!use_qr)
+        for (a = 0; a < k; a++)
+            lw->norm2[a] = lw->rbar[a * k + a];
+    return dev;
+}
+
+/*
+** Turn accumulated cross-products (from a pass with use_qr = 0) into the
+** factorisation: Cholesky H = L L' = R'R with R = D^{1/2} Rbar, and
+** thetab = D^{-1/2} L^{-1} (Z'W z).  Returns -1 when a pivot keeps less
+** than LOGISTIC_CHOLESKY_SAFE of its diagonal (the normal equations would
+** lose too many digits), 0 otherwise.
+*/
+static int logistic_cholesky(logistic_work *lw)
+{
+    size_t k = lw->k, a, b, c;
+    double *h = lw->rbar;       /* lower triangle, column-major */
+
+    for (a = 0; a < k; a++) {
+        double s = h[a * k + a], piv;
+
+        for (c = 0; c < a; c++)
+            s -= h[c * k + a] * h[c * k + a];
+        if (!(s > LOGISTIC_CHOLESKY_SAFE * lw->norm2[a]))
+            return -1;
+        piv = sqrt(s);
+        h[a * k + a] = piv;
+        for (b = a + 1; b < k; b++) {
+            double t = h[a * k + b];
+
+            for (c = 0; c < a; c++)
+                t -= h[c * k + b] * h[c * k + a];
+            h[a * k + b] = t / piv;
+        }
+    }
+    /* Forward solve L u = Z'W z, then thetab = u / sqrt(d). */
+    for (a = 0; a < k; a++) {
+        double t = lw->thetab[a];
+
+        for (c = 0; c < a; c++)
+            t -= h[c * k + a] * lw->thetab[c];
+        lw->thetab[a] = t / h[a * k + a];
+    }
+    /* R = L': d_a = L_aa^2 and rbar[a][b] = L_ba / L_aa; L_ba sits at
+    ** h[a * k + b] (column-major), exactly where rbar[a][b] is stored
+    ** (row-major), so the conversion is in place. */
+    for (a = 0; a < k; a++) {
+        double laa = h[a * k + a];
+
+        lw->d[a] = laa * laa;
+        lw->thetab[a] /= laa;
+        for (b = a + 1; b < k; b++)
+            h[a * k + b] /= laa;
+    }
+    return 0;
+}
+
+/* An IRLS pass by cross-products, redone by rotations when needed. */
+static double logistic_irls_step(logistic_work *lw, const double *beta)
+{
+    double dev = logistic_irls_pass(lw, beta, 0);
+
+    if (logistic_cholesky(lw) != 0)
+        dev = logistic_irls_pass(lw, beta, 1);
     return dev;
 }
 
@@ -598,26 +689,20 @@ onc_status onc_logistic_fit(const double *x, size_t n, size_t p,
         lw.eta[i] = log(ms / (1.0 - ms));
         lw.mu[i] = logistic_linkinv(lw.eta[i]);
     }
-    devold = logistic_irls_pass(&lw, NULL);
+    devold = logistic_irls_step(&lw, NULL);
     dev = devold;
 
     for (iter = 1; iter <= max_iter; iter++) {
-        int halving;
-
         for (a = 0; a < lw.k; a++)
             work[a] = lw.thetab[a];
         logistic_backsolve(lw.rbar, lw.k, lw.k, work);
         memset(beta_new, 0, q * sizeof *beta_new);
         for (a = 0; a < lw.k; a++)
             beta_new[lw.cols[a]] = work[a];
-        dev = logistic_irls_pass(&lw, beta_new);
-        /* glm.fit halves the step while the deviance is not finite. */
-        for (halving = 0; !isfinite(dev) && iter > 1 && halving < LOGISTIC_MAX_HALVING;
-             halving++) {
-            for (j = 0; j < q; j++)
-                beta_new[j] = 0.5 * (beta_new[j] + beta[j]);
-            dev = logistic_irls_pass(&lw, beta_new);
-        }
+        dev = logistic_irls_step(&lw, beta_new);
+        /* The clamped link keeps every fitted probability inside (0, 1), so
+        ** the deviance stays finite for finite input; glm.fit's step
+        ** halving for an infinite deviance is therefore not needed. */
         if (!isfinite(dev)) {
             st = onc_error_set(err, ONC_ERR_COMPUTE, NULL, 0, 0, NULL,
                                "logistic regression: no finite deviance could be reached");

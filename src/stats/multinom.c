@@ -64,10 +64,10 @@ static void multinom_fill_block(multinom_work *mw, size_t i0, size_t m)
         mw->zbuf[r * q] = 1.0;
     for (j = 0; j < mw->p; j++) {
         const double *col = mw->x + j * mw->n + i0;
-        double mj = mw->mean[j], sj = mw->scale[j];
+        double mj = mw->mean[j], inv = 1.0 / mw->scale[j];
 
         for (r = 0; r < m; r++)
-            mw->zbuf[r * q + 1 + j] = (col[r] - mj) / sj;
+            mw->zbuf[r * q + 1 + j] = (col[r] - mj) * inv;
     }
 }
 

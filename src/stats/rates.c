@@ -3,11 +3,11 @@
 ** two proportions, and the odds ratio of a 2 x 2 table.
 **
 ** The reference for every number here is R (tests/golden/stats/rates_*.R):
-** binom.test, prop.test(correct = FALSE) and fisher.test.  The incomplete
-** beta function and the noncentral hypergeometric equations are solved here
-** rather than through GSL's quantile functions: GSL's continued fraction
-** stops after a fixed number of terms and then calls its error handler,
-** which aborts the process by default, and a library must not abort.
+** binom.test, prop.test(correct = FALSE) and fisher.test.  The beta
+** quantile is computed here rather than by gsl_cdf_beta_Pinv: GSL reports a
+** failure through its error handler, which aborts the process by default,
+** and gsl_cdf_beta_Pinv fails to converge for the Clopper-Pearson limit of
+** 4567/1000000.  A library must not abort; here a failure is a NaN limit.
 */
 #include <float.h>
 #include <math.h>
@@ -25,9 +25,9 @@
 /* Stop when a step changes the root by less than this (log scale, so it
 ** is a relative precision on the root itself). */
 #define RATES_ROOT_TOL 1e-14
-/* Largest table total for the conditional odds ratio (it keeps one double
-** per support point and takes log-factorials of unsigned ints). */
-#define RATES_MAX_TOTAL 100000000u
+/* Largest table total for the conditional odds ratio: that of the exact
+** test it relies on (CONTINGENCY_FISHER_MAX_TOTAL). */
+#define RATES_MAX_TOTAL ((size_t)1 << 24)
 
 const char *onc_rates_ci_name(onc_binomial_ci method)
 {
@@ -511,7 +511,7 @@ onc_status onc_rates_odds_ratio(size_t a, size_t b, size_t c, size_t d,
         d > RATES_MAX_TOTAL || a + b + c + d > RATES_MAX_TOTAL)
         return onc_error_set(err, ONC_ERR_LIMIT, NULL, 0, 0, NULL,
                              "2 x 2 table with more than %zu patients",
-                             (size_t)RATES_MAX_TOTAL);
+                             RATES_MAX_TOTAL);
     alpha = (1.0 - conf_level) / 2.0;
     out->conf_level = conf_level;
 

@@ -298,6 +298,20 @@ static void test_errors(void)
         CHECK(onc_formula_parse(long_text, &f, &err) == ONC_ERR_LIMIT);
     }
     free(long_text);
+
+    /* 2900 copies of a 10-way product, each expanding to 1023 terms. */
+    long_text = malloc(2900 * 22 + 8);
+    memcpy(long_text, "~ a*b*c*d*e*f*g*h*i*j", 21);
+    for (c = 1; c < 2900; c++)
+        memcpy(long_text + 21 + 22 * (c - 1), " + a*b*c*d*e*f*g*h*i*j", 22);
+    long_text[21 + 22 * 2899] = '\0';
+    {
+        onc_formula *f = NULL;
+        onc_error err;
+        CHECK(onc_formula_parse(long_text, &f, &err) == ONC_ERR_LIMIT);
+        CHECK(strstr(err.message, "formula too complex") != NULL);
+    }
+    free(long_text);
 }
 
 int main(void)

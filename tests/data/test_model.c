@@ -477,6 +477,44 @@ static void test_single_level(void)
     onc_frame_free(df);
 }
 
+/* Ledger reasons: one per row, in formula order, weights last, and an
+** expression missing although its columns are not. */
+static void test_reasons(void)
+{
+    static const double t[5] = { 1, 2, 3, 4, 5 }, s[5] = { 1, 0, 1, 1, 0 };
+    static const double x[5] = { 1, NA, 3, 4, NA }, w[5] = { 1, 1, NA, 1, NA };
+    static const double z[5] = { 1, 1, 1, 0, 1 };
+    onc_model_options opt = { "w", NULL, 0, 0 };
+    onc_frame *df = NULL;
+    onc_exclusions ex;
+    onc_model *m;
+
+    CHECK(onc_frame_new(5, &df) == ONC_OK);
+    CHECK(onc_frame_add_numeric(df, "t", ONC_COL_NUMBER, t, NULL) == ONC_OK);
+    CHECK(onc_frame_add_numeric(df, "s", ONC_COL_NUMBER, s, NULL) == ONC_OK);
+    CHECK(onc_frame_add_numeric(df, "x", ONC_COL_NUMBER, x, NULL) == ONC_OK);
+    CHECK(onc_frame_add_numeric(df, "w", ONC_COL_NUMBER, w, NULL) == ONC_OK);
+    CHECK(onc_frame_add_numeric(df, "z", ONC_COL_NUMBER, z, NULL) == ONC_OK);
+    m = build(df, "Surv(t, s) ~ x + offset(log(z))", &opt, &ex);
+    if (m != NULL) {
+        CHECK(m->n == 1 && m->row[0] == 1);
+        CHECK(ex.n_excluded == 4 && ex.n_used == 1 && ex.n_reasons == 3);
+        if (ex.n_reasons == 3) {
+            /* Row 5 lacks x and w: x comes first. */
+            CHECK_STR(ex.reasons[0].reason, "missing value in 'x'");
+            CHECK(ex.reasons[0].count == 2 && ex.reasons[0].rows[0] == 2 &&
+                  ex.reasons[0].rows[1] == 5);
+            CHECK_STR(ex.reasons[1].reason, "missing value in 'w'");
+            CHECK(ex.reasons[1].count == 1 && ex.reasons[1].rows[0] == 3);
+            CHECK_STR(ex.reasons[2].reason, "undefined value of 'log(z)'");
+            CHECK(ex.reasons[2].count == 1 && ex.reasons[2].rows[0] == 4);
+        }
+    }
+    onc_model_free(m);
+    onc_exclusions_clear(&ex);
+    onc_frame_free(df);
+}
+
 /* Errors: status, row and the words a user needs. */
 typedef struct error_case {
     const char *formula;
@@ -612,6 +650,7 @@ int main(void)
         test_responses(df);
     }
     test_single_level();
+    test_reasons();
     test_errors();
     test_column_cap();
     onc_frame_free(df);

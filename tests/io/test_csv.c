@@ -12,11 +12,14 @@
 **    as small as one byte (the same input must give the same frame or the
 **    same error).
 */
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -314,6 +317,14 @@ static const csv_case cases[] = {
     {.what = "quoted field over the cap", .input = "a\n\"ab\ncdef\"\n", .max_cell = 4,
      .status = ONC_ERR_LIMIT, .err_row = 1, .err_line = 2, .err_column = "a",
      .err_text = "field is longer than the cap of 4 bytes"},
+    {.what = "unterminated field over the cap", .input = "a\n1\n\"abcdef", .max_cell = 4,
+     .status = ONC_ERR_LIMIT, .err_row = 2, .err_line = 3, .err_column = "a",
+     .err_text = "field is longer than the cap of 4 bytes"},
+    {.what = "over the cap before an encoding error", .input = "a\nabcdef\xFF\n", .max_cell = 4,
+     .status = ONC_ERR_LIMIT, .err_row = 1, .err_line = 2, .err_column = "a",
+     .err_text = "field is longer than the cap of 4 bytes"},
+    {.what = "at the cap with CRLF", .input = "a\r\nabcd\r\n\"efgh\"\r\n", .max_cell = 4,
+     .n_rows = 2, .cols = {{"a", ONC_COL_FACTOR, "abcd|efgh", "abcd|efgh"}}},
     {.what = "name over the cap", .input = "abcde\n1\n", .max_cell = 4,
      .status = ONC_ERR_LIMIT, .err_line = 1, .err_column = "", .err_text = "cap of 4 bytes"},
     {.what = "too many columns", .input = "a,b,c\n1,2,3\n", .max_cols = 2,
@@ -888,6 +899,38 @@ static void check_files(void)
     }
 }
 
+/* A pipe cannot be read twice: the reader holds it in memory instead. */
+static void check_pipe(void)
+{
+    static const char text[] = "id,v\n1,x\n2,y\n3,x\n";
+    onc_frame *f = NULL;
+    onc_error err;
+    char path[128];
+    pid_t pid;
+    int status = 0;
+
+    snprintf(path, sizeof path, "%s/fifo", tmp_dir);
+    if (mkfifo(path, 0600) != 0) {
+        CHECK(!"cannot make a named pipe");
+        return;
+    }
+    pid = fork();
+    if (pid == 0) {
+        int fd = open(path, O_WRONLY);
+        ssize_t w = fd >= 0 ? write(fd, text, sizeof text - 1) : -1;
+        _exit(w == (ssize_t)(sizeof text - 1) ? 0 : 1);
+    }
+    CHECK(pid > 0);
+    CHECK(onc_csv_read(path, NULL, &f, &err) == ONC_OK);
+    if (pid > 0)
+        waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(f != NULL && f->n_rows == 3 && f->cols[1].type == ONC_COL_FACTOR &&
+          f->cols[1].n_levels == 2 && f->cols[1].code[2] == 0);
+    onc_frame_free(f);
+    remove(path);
+}
+
 int main(void)
 {
     size_t i;
@@ -905,6 +948,7 @@ int main(void)
     check_numbers_match_strtod(',');
     check_late_changes();
     check_files();
+    check_pipe();
     {
         char path[160];
         snprintf(path, sizeof path, "%s/case.csv", tmp_dir);

@@ -572,8 +572,9 @@ static void test_files(golden *g, const char *dir)
     static const unsigned char png_magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     onc_error err;
 
+    /* 经动脉化疗栓塞 (TACE) */
     gc[0] = load_curve(g, "aml1", "\xE7\xBB\x8F\xE5\x8A\xA8\xE8\x84\x89\xE5\x8C\x96\xE7\x96\x97"
-                                  "\xE6\xA0\x93\xE5\xA1\x9E (TACE)");   /* 经动脉化疗栓塞 (TACE) */
+                                  "\xE6\xA0\x93\xE5\xA1\x9E (TACE)");
     gc[1] = load_curve(g, "aml2", "Resection");
     curves[0] = gc[0].c;
     curves[1] = gc[1].c;

@@ -49,7 +49,8 @@ static const struct {
     {"gen_exact_strata_offset", TOL_COEF}, {"cp_efron", TOL_COEF},
     {"cp_all", TOL_COEF}, {"separated", 1e-6}, {"separated_cp", 1e-6},
     {"collinear", TOL_COEF}, {"bigties_efron", TOL_COEF},
-    {"bigties_exact", TOL_COEF},
+    {"bigties_exact", TOL_COEF}, {"timefix_on", TOL_COEF},
+    {"timefix_off", TOL_COEF},
 };
 
 static const double *get(golden *g, const char *c, const char *what, size_t *n)
@@ -146,6 +147,7 @@ static void run_case(golden *g, const char *c, double tv)
     o.ties = (onc_cox_ties)(int)opts[0];
     o.robust = (onc_cox_robust)(int)opts[1];
     o.max_iter = (int)opts[2];
+    o.timefix = (int)opts[3];
     o.init = init;
 
     s = onc_cox_fit_model(&d, &o, &fit, &err);

@@ -16,7 +16,7 @@
 #include "oncostat/km.h"
 
 #define GOLDEN "tests/golden/stats/km_robust.txt"
-#define TOL 1e-9
+#define TOL 1e-10
 
 static golden *G;
 

@@ -61,11 +61,13 @@ static const struct match_case cases[] = {
     {"rep_r2_cal", 2, 1, 0.2, ONC_MATCH_LARGEST, ONC_MATCH_DISCARD_NONE},
 };
 
-/* Invariants any nearest-neighbour result must satisfy. */
+/* Invariants any nearest-neighbour result must satisfy (counted, then
+** checked once each, so that a large problem does not flood the report). */
 static void check_invariants(const onc_match_result *m, const double *d,
                              const int *arm, int replace)
 {
     size_t t, r, i, used = 0, *times = calloc(m->n, sizeof *times);
+    size_t wrong_arm = 0, outside = 0, repeated = 0, reused = 0, bad_weight = 0;
     double wt = 0.0, wc = 0.0;
 
     if (times == NULL)
@@ -76,27 +78,32 @@ static void check_invariants(const onc_match_result *m, const double *d,
 
             if (c == ONC_MATCH_NONE)
                 continue;
-            CHECK(arm[c] != arm[m->treated_rows[t]]);
+            wrong_arm += arm[c] == arm[m->treated_rows[t]];
             if (!isnan(m->caliper))
-                CHECK(fabs(d[c] - d[m->treated_rows[t]]) <= m->caliper);
+                outside += fabs(d[c] - d[m->treated_rows[t]]) > m->caliper;
             for (s = 0; s < r; s++)
-                CHECK(m->match[t * m->ratio + s] != c);
+                repeated += m->match[t * m->ratio + s] == c;
             times[c]++;
         }
     for (i = 0; i < m->n; i++) {
         if (!replace)
-            CHECK(times[i] <= 1);
+            reused += times[i] > 1;
         if (arm[i] == 1)
             wt += m->weight[i];
         else
             wc += m->weight[i];
         used += times[i] > 0;
         if (arm[i] == 0)
-            CHECK((m->weight[i] > 0.0) == (times[i] > 0));
+            bad_weight += (m->weight[i] > 0.0) != (times[i] > 0);
     }
     for (t = 0; t < m->n_treated; t++)
-        CHECK((m->weight[m->treated_rows[t]] > 0.0) ==
-              (m->match[t * m->ratio] != ONC_MATCH_NONE));
+        bad_weight += (m->weight[m->treated_rows[t]] > 0.0) !=
+                      (m->match[t * m->ratio] != ONC_MATCH_NONE);
+    CHECK(wrong_arm == 0);
+    CHECK(outside == 0);
+    CHECK(repeated == 0);
+    CHECK(reused == 0);
+    CHECK(bad_weight == 0);
     CHECK(used == m->n_control_matched);
     CHECK_REL(wt, (double)m->n_treated_matched, 1e-9);
     CHECK_REL(wc, (double)m->n_control_matched, 1e-9);
@@ -209,6 +216,21 @@ static void test_ties(void)
         CHECK(m->match[2] == 5 && m->match[3] == 2);
     }
     onc_match_free(m);
+
+    /* Naming arm 0 as treated with the codes swapped changes nothing. */
+    {
+        static const int swapped[] = {1, 0, 1, 1, 0, 1};
+
+        opt.treated_arm = 0;
+        CHECK(onc_match_nearest(d, swapped, 6, &opt, &m, NULL) == ONC_OK);
+        if (m != NULL) {
+            CHECK(m->treated_rows[0] == 1 && m->treated_rows[1] == 4);
+            CHECK(m->match[0] == 3 && m->match[1] == 0);
+            CHECK(m->match[2] == 5 && m->match[3] == 2);
+        }
+        onc_match_free(m);
+        opt.treated_arm = 1;
+    }
 
     /* Equal distance on both sides: the control below wins. */
     {

@@ -72,3 +72,9 @@ set.seed(99)
 big <- data.frame(z1 = rnorm(1000), z2 = rbinom(1000, 1, 0.5))
 big$time <- sample(1:4, 1000, TRUE)
 big$status <- rbinom(1000, 1, 0.6)
+
+# times that are equal only up to rounding: R's aeqSurv makes them ties
+set.seed(11)
+tf <- data.frame(a = sample(1:40, 150, TRUE), x = round(rnorm(150), 1),
+                 status = rbinom(150, 1, 0.7))
+tf$time <- ifelse(seq_len(150) %% 2 == 0, tf$a / 10, (tf$a - 1) / 10 + 0.1)

@@ -30,11 +30,11 @@ fit_capture <- function(expr, p) {
 emit <- function(name, formula, data, ties = "efron", robust = NULL,
                  iter.max = 20, x.cols, time, status, start = NULL,
                  weights = NULL, offset = NULL, strata = NULL, cluster = NULL,
-                 init = NULL) {
+                 init = NULL, timefix = TRUE) {
   X <- as.matrix(x.cols)
   p <- ncol(X)
   args <- list(formula = formula, data = data, ties = ties,
-               control = coxph.control(iter.max = iter.max))
+               control = coxph.control(iter.max = iter.max, timefix = timefix))
   if (!is.null(robust)) args$robust <- robust
   if (!is.null(weights)) args$weights <- weights
   if (!is.null(init)) args$init <- init
@@ -63,7 +63,8 @@ emit <- function(name, formula, data, ties = "efron", robust = NULL,
   if (!is.null(cluster)) put(k("cluster"), as.integer(cluster))
   if (!is.null(init)) put(k("init"), init)
   put(k("opts"), c(ties_code[[ties]],
-                   if (is.null(robust)) -1 else as.numeric(robust), iter.max))
+                   if (is.null(robust)) -1 else as.numeric(robust), iter.max,
+                   as.numeric(timefix)))
   put(k("coef"), coef(f))
   put(k("var"), f$var)
   put(k("naive_var"), if (is.null(f$naive.var)) f$var else f$naive.var)
@@ -184,6 +185,12 @@ add("collinear", Surv(time, status) ~ x1 + x2 + x4, col,
 for (tt in c("efron", "exact"))
   add(paste0("bigties_", tt), Surv(time, status) ~ z1 + z2, big, ties = tt,
       x.cols = big[, c("z1", "z2")], time = big$time, status = big$status)
+
+# near-equal times: merged by R's timefix, or kept apart without it
+add("timefix_on", Surv(time, status) ~ x, tf, x.cols = tf["x"],
+    time = tf$time, status = tf$status)
+add("timefix_off", Surv(time, status) ~ x, tf, x.cols = tf["x"],
+    time = tf$time, status = tf$status, timefix = FALSE)
 
 put("cases", seq_along(cases))
 writeLines(paste("# cases:", paste(cases, collapse = " ")), con)

@@ -76,6 +76,17 @@ fita <- glm(arm2 ~ age + sex + factor(ecog) + kit_exon9 + extrahepatic +
 put(con, "alias_r_na", as.numeric(is.na(coef(fita))))
 put(con, "alias_deviance", deviance(fita))
 
+# 3b. Nearly collinear columns: age measured twice, the second time with
+# an error of SD 0.05 years.  The fit is well defined but the cross-product
+# matrix is ill conditioned (the code must then use rotations).
+set.seed(9)
+cohort$age2 <- cohort$age + rnorm(nrow(cohort), 0, 0.05)
+put(con, "collinear_age2", cohort$age2)
+fitc <- converged_glm(arm2 ~ age + sex + factor(ecog) + kit_exon9 +
+                        extrahepatic + age2, cohort)
+put(con, "collinear_coef", coef(fitc))
+put(con, "collinear_se", sqrt(diag(vcov(fitc))))
+
 # 4. Complete separation: x = 1..10, y = 1 when x > 5.
 sepx <- 1:10
 sepy <- as.numeric(sepx > 5)

@@ -1,9 +1,9 @@
 # rates_contingency.R -- reference values for src/stats/contingency.c.
 #
 # Run from the repository root:  Rscript tests/golden/stats/rates_contingency.R
-# Writes tests/golden/stats/rates_contingency.txt.  Takes up to ten
-# minutes: fisher.test needs workspace = 2e8 and three or more minutes of CPU for
-# the last r x c table (the C code needs about a second).
+# Writes tests/golden/stats/rates_contingency.txt.  Takes several minutes:
+# fisher.test needs workspace = 2e8 and about 160 s of CPU for the last
+# r x c table (the C code needs about a second).
 #
 #   fisher_<i>       nrow ncol counts (row-major) | fisher.test()$p.value
 #   fisherbrute_<i>  the same P by enumerating every table with the observed
