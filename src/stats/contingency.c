@@ -139,10 +139,10 @@ static onc_status contingency_fisher_2x2(const size_t *x, double *p_value,
 **  3. Backward over stages L-1 .. 1: the smallest and largest log weight of
 **     any completion of each node (exact, by dynamic programming).
 **  4. Forward from the root, carry the partial tables ("pasts") reaching
-**     each node, merging equal log weights.  A past whose every
-**     completion is at most as probable as the observed table adds its
-**     whole mass (a closed form: m! / (prod r_i! prod C_j!)); one none of
-**     whose completions is, is dropped; the rest go on (Mehta & Patel,
+**     each node, merging equal log weights.  A past all of whose
+**     completions are at most as probable as the observed table adds its
+**     whole mass (a closed form: m! / (prod r_i! prod C_j!)); a past none
+**     of whose completions is, is dropped; the rest go on (Mehta & Patel,
 **     JASA 1983;78:427; the pruning idea of FEXACT).
 **  5. At stage L - 1 the pasts meet the sorted completions of step 2: for
 **     each past and each choice of column L - 1, a binary search finds the

@@ -130,7 +130,8 @@ static void expect_error(const onc_ae_event *ev, size_t n_ev,
                          const onc_ae_patient *pt, size_t n_pt,
                          onc_status status, size_t row, const char *needle)
 {
-    onc_ae_table *t = (onc_ae_table *)&t;   /* must be reset to NULL */
+    static onc_ae_table sentinel;
+    onc_ae_table *t = &sentinel;        /* must be reset to NULL */
     onc_error err;
 
     onc_error_clear(&err);
