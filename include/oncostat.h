@@ -34,8 +34,6 @@
 #include "oncostat/ps.h"
 #include "oncostat/render.h"
 #include "oncostat/plot.h"
-#include "oncostat/km.h"
-#include "oncostat/logrank.h"
 #include "oncostat/km_render.h"
 
 #endif

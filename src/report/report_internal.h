@@ -173,17 +173,41 @@ struct onc_report {
     unsigned char *ae_used;     /* per AE row */
     size_t ae_n_events;
     onc_ae_table *ae;
-    size_t *ae_any_grade;       /* n_arms + 1: patients by worst grade 3-4 / 5 */
 
     size_t n_figures;
     report_figure *figures;
 };
 
+/* A table of the report as people read it (tables.c builds them; the
+** HTML writer and the CSV files show the same cells). */
+typedef enum report_row_kind {
+    REPORT_ROW_PLAIN = 0,
+    REPORT_ROW_GROUP = 1,       /* a heading row (variable, endpoint) */
+    REPORT_ROW_LEVEL = 2        /* indented under a heading */
+} report_row_kind;
+
+typedef struct report_table {
+    char *id;                   /* file stem and HTML id: "table1" */
+    char *title;                /* "Baseline characteristics" */
+    char *note;                 /* footnote, or NULL */
+    size_t n_cols;
+    char **header;
+    size_t n_rows, cap_rows;
+    char **cells;               /* n_rows x n_cols */
+    unsigned char *kind;        /* report_row_kind per row */
+} report_table;
+
+/* The tables of the report, in order; *n receives the count. */
+onc_status report_tables(const onc_report *rep, report_table **out, size_t *n);
+void report_tables_free(report_table *t, size_t n);
+
 /* Writers (html.c, results_json.c, methods.c). */
-onc_status report_write_html(const onc_report *rep, FILE *fp, onc_error *err);
+onc_status report_write_html(const onc_report *rep, const report_table *tables,
+                             size_t n_tables, FILE *fp, onc_error *err);
 
 /* Text helpers shared by the writers. */
-const char *report_unit_singular(const onc_report *rep);
+/* "month", "year", ... for "12-month rate". */
+const char *report_unit_singular_of(onc_time_unit unit);
 /* "12.3 (8.1–NR)" style estimate with CI; NaN estimate gives "NR". */
 void report_format_ci(char *buf, size_t cap, double est, double lo, double hi,
                       int decimals, const char *na);

@@ -6,9 +6,9 @@
 ** Method: Cox (1972) partial likelihood; Breslow (1974) and Efron (1977)
 ** approximations for tied event times; Newton-Raphson on centred and scaled
 ** covariates with step halving, exactly as R survival 3.5-3 coxph.fit
-** (coxfit6.c) for right-censored data and agreg.fit (agfit4.c) for
-** counting-process data, so that the iterates -- not only the optimum --
-** agree with R.  References: Therneau and Grambsch, Modeling Survival Data
+** (coxfit6.c) for right-censored data, agreg.fit (agfit4.c) for
+** counting-process data and coxexact.fit for exact ties (cox_exact.c), so
+** that the iterates -- not only the optimum -- agree with R.  References: Therneau and Grambsch, Modeling Survival Data
 ** (2000), ch. 3; Kalbfleisch and Prentice (2002), ch. 4.
 **
 ** Inputs (onc_cox_data): n rows, p columns of x (column-major n x p), stop
@@ -746,17 +746,19 @@ static double cox_stratum_shift(const double *eta, size_t b, size_t e)
     return mean;
 }
 
-/*
-** Workspace-free sweep (the running sums live on the stack up to a modest p,
-** else on the heap).  The risk set at an event time t of a stratum is
-** {stop >= t} (right-censored) or {start < t <= stop} (counting process);
-** rows are added as the walk passes their stop time and, for counting-process
-** data, removed once t reaches their start time (R agfit4).
-*/
 size_t cox_breslow_efron_worksize(size_t p)
 {
     return 3 * p + 3 * (p * (p + 1) / 2) + 1;
 }
+
+/*
+** One walk per stratum from the largest time down.  The risk set at an event
+** time t is {stop >= t} (right-censored) or {start < t <= stop} (counting
+** process): rows join the running sums as the walk passes their stop time
+** and, for counting-process data, leave once t reaches their start (R
+** agfit4).  Running sums (work): s = risk set without the events at t,
+** d = the events at t; second moments in packed lower-triangular storage.
+*/
 
 double cox_breslow_efron_derivs(const cox_prep *pp, int efron,
                                 const double *beta, double *u, double *imat,

@@ -16,6 +16,7 @@
 #include "core/internal.h"
 #include "stats/km_internal.h"
 #include "stats/sort.h"
+#include "stats/tally.h"
 
 /* No double maps to key 0 (it is the key of a negative NaN), so it marks
 ** "this group has no row yet". */
@@ -290,6 +291,92 @@ static void km_count_rows(const onc_sorted *exits, const onc_sorted *entries,
 }
 
 /*
+** The count columns of every row from a tally of the observations by
+** (time, group) instead of a sort (see stats/tally.h): one pass adds each
+** observation to its entry, then one descending sweep over the sorted
+** entries fills the rows as km_count_rows does.  Returns 0 when the rows
+** are filled, 1 when the data have too many distinct times (nothing is
+** changed), -1 when out of memory.
+*/
+static int km_tally_rows(onc_km_fit *fit, size_t n, const double *time,
+                         const double *entry, const double *status,
+                         const double *weights, const int32_t *group,
+                         size_t limit, size_t *cursor, double *at_risk,
+                         size_t *touched)
+{
+    onc_tally exits, entries;
+    size_t i, e, g;
+    int rc = 0;
+
+    onc_tally_init(&exits, limit);
+    onc_tally_init(&entries, limit);
+    for (i = 0; i < n && rc == 0; i++) {
+        double w = weights != NULL ? weights[i] : 1.0;
+        int event = status[i] == 1.0;
+
+        rc = onc_tally_add(&exits, onc_sort_key(time[i]),
+                           group != NULL ? (uint32_t)group[i] : 0,
+                           event ? w : 0.0, event ? 0.0 : w);
+    }
+    for (i = 0; entry != NULL && i < n && rc == 0; i++)
+        rc = onc_tally_add(&entries, onc_sort_key(entry[i]),
+                           group != NULL ? (uint32_t)group[i] : 0,
+                           weights != NULL ? weights[i] : 1.0, 0.0);
+    if (rc != 0)
+        goto done;
+    onc_tally_finish(&exits);
+    onc_tally_finish(&entries);
+    for (i = 0; i < exits.n; i++)
+        fit->curves[exits.entries[i].cell].n_rows++;
+    for (g = 0; g < fit->n_groups; g++) {
+        onc_km_curve *c = &fit->curves[g];
+        c->rows = onc_callocarray(c->n_rows, sizeof *c->rows);
+        if (c->rows == NULL) {
+            rc = -1;
+            goto done;
+        }
+        cursor[g] = c->n_rows;
+        at_risk[g] = 0.0;
+    }
+    i = exits.n;
+    e = entries.n;
+    while (i > 0) {
+        uint64_t k = exits.entries[i - 1].key;
+        double t = onc_sort_key_value(k);
+        size_t n_touched = 0, j;
+
+        for (; i > 0 && exits.entries[i - 1].key == k; i--) {
+            const onc_tally_entry *x = &exits.entries[i - 1];
+            onc_km_row *row = &fit->curves[x->cell].rows[--cursor[x->cell]];
+
+            row->time = t;
+            row->n_event = x->event;
+            row->n_censor = x->censor;
+            at_risk[x->cell] += x->event + x->censor;
+            touched[n_touched++] = x->cell;
+        }
+        /* Entries at or after t are not yet at risk at t: (entry, exit]. */
+        for (; e > 0 && entries.entries[e - 1].key >= k; e--)
+            at_risk[entries.entries[e - 1].cell] -= entries.entries[e - 1].event;
+        for (j = 0; j < n_touched; j++) {
+            g = touched[j];
+            fit->curves[g].rows[cursor[g]].n_risk = at_risk[g];
+        }
+    }
+done:
+    if (rc != 0) {
+        for (g = 0; g < fit->n_groups; g++) {
+            free(fit->curves[g].rows);
+            fit->curves[g].rows = NULL;
+            fit->curves[g].n_rows = 0;
+        }
+    }
+    onc_tally_free(&exits);
+    onc_tally_free(&entries);
+    return rc;
+}
+
+/*
 ** Kaplan-Meier, Greenwood, Nelson-Aalen and CIs along the rows of one
 ** curve (R survfitkm, type 1: KM survival with the Aalen hazard).
 */
@@ -558,11 +645,14 @@ static onc_status km_summaries(onc_km_curve *c, const onc_km_options *opt,
 ** Output: one curve per group with rows at every distinct observed time.
 ** Preconditions: n <= 2^32 - 1, 1 <= n_groups <= ONC_KM_MAX_GROUPS.
 ** NaN policy: NaN in any input array is rejected (ONC_ERR_DATA).
-** Cost: one radix sort of the times (two with delayed entry) and three
-** sequential passes; memory for the sort 16 bytes per observation when
-** the times vary in few enough bits (whole days do), else 24 (twice that
-** with delayed entry), plus 88 bytes per row; the robust variance adds
-** one pass and about 32 bytes per observation.
+** Cost: with many observations and few distinct times (see stats/tally.h)
+** one pass into a hash table of (time, group) counts and a sort of its
+** entries, no memory per observation.  Otherwise one radix sort of the
+** times (two with delayed entry) and three sequential passes; memory for
+** the sort 16 bytes per observation when the times vary in few enough bits
+** (whole days do), else 24 (twice that with delayed entry).  Plus 88 bytes
+** per row; the robust variance always sorts, and adds one pass and about
+** 32 bytes per observation.
 */
 onc_status onc_km_fit_groups(size_t n, const double *time, const double *entry,
                              const double *status, const double *weights,
@@ -580,7 +670,7 @@ onc_status onc_km_fit_groups(size_t n, const double *time, const double *entry,
     size_t n_probs, g, i;
     km_data data;
     double z, tau;
-    int robust;
+    int robust, tallied = 0;
     onc_status st = ONC_OK;
 
     memset(&exits, 0, sizeof exits);
@@ -658,38 +748,51 @@ onc_status onc_km_fit_groups(size_t n, const double *time, const double *entry,
                     &entry_varying, group_n, group_w, err);
     if (st != ONC_OK)
         goto cleanup;
-    if (km_sort(&exits, n, time, varying, status, group, data.packed, 0,
-                n_groups) != 0)
-        goto nomem;
-    if (entry != NULL && km_sort(&entries, n, entry, entry_varying, status,
-                                 group, data.packed, 1, n_groups) != 0)
-        goto nomem;
-
-    /* Rows per group = distinct times per group, counted before the rows
-    ** are allocated so that nothing grows inside the loops. */
-    for (g = 0; g < n_groups; g++)
-        last_key[g] = KM_NO_KEY;
-    for (i = 0; i < n; i++) {
-        uint64_t k = onc_sorted_key(&exits, i);
-        int event;
-        double w;
-
-        km_decode(&data, onc_sorted_payload(&exits, i), &g, &event, &w);
-        if (last_key[g] != k) {
-            last_key[g] = k;
-            fit->curves[g].n_rows++;
-        }
-    }
     for (g = 0; g < n_groups; g++) {
-        onc_km_curve *c = &fit->curves[g];
-        c->n = group_n[g];
-        c->n_weighted = group_w[g];
-        c->rows = onc_callocarray(c->n_rows, sizeof *c->rows);
-        if (c->rows == NULL)
-            goto nomem;
+        fit->curves[g].n = group_n[g];
+        fit->curves[g].n_weighted = group_w[g];
     }
-    km_count_rows(&exits, entry != NULL ? &entries : NULL, &data, fit, cursor,
-                  last_key, at_risk, touched);
+    /* Few distinct times (days of follow-up in a registry): count instead
+    ** of sorting.  The robust variance needs every observation in order. */
+    if (!robust && onc_tally_limit(n) > 0) {
+        int t = km_tally_rows(fit, n, time, entry, status, weights, group,
+                              onc_tally_limit(n), cursor, at_risk, touched);
+        if (t < 0)
+            goto nomem;
+        tallied = t == 0;
+    }
+    if (!tallied) {
+        if (km_sort(&exits, n, time, varying, status, group, data.packed, 0,
+                    n_groups) != 0)
+            goto nomem;
+        if (entry != NULL && km_sort(&entries, n, entry, entry_varying, status,
+                                     group, data.packed, 1, n_groups) != 0)
+            goto nomem;
+
+        /* Rows per group = distinct times per group, counted before the
+        ** rows are allocated so that nothing grows inside the loops. */
+        for (g = 0; g < n_groups; g++)
+            last_key[g] = KM_NO_KEY;
+        for (i = 0; i < n; i++) {
+            uint64_t k = onc_sorted_key(&exits, i);
+            int event;
+            double w;
+
+            km_decode(&data, onc_sorted_payload(&exits, i), &g, &event, &w);
+            if (last_key[g] != k) {
+                last_key[g] = k;
+                fit->curves[g].n_rows++;
+            }
+        }
+        for (g = 0; g < n_groups; g++) {
+            onc_km_curve *c = &fit->curves[g];
+            c->rows = onc_callocarray(c->n_rows, sizeof *c->rows);
+            if (c->rows == NULL)
+                goto nomem;
+        }
+        km_count_rows(&exits, entry != NULL ? &entries : NULL, &data, fit,
+                      cursor, last_key, at_risk, touched);
+    }
     for (g = 0; g < n_groups; g++)
         km_estimate_rows(&fit->curves[g], z, opt->conf_type);
     if (robust) {

@@ -43,6 +43,7 @@
 
 #include "core/internal.h"
 #include "oncostat/ps.h"
+#include "stats/cholesky.h"
 
 /* R's binomial link clamps eta at +-30 (THRESH/MTHRESH in family.c). */
 #define LOGISTIC_ETA_LIMIT 30.0
@@ -304,34 +305,15 @@ static double logistic_irls_pass(logistic_work *lw, const double *beta, int use_
 */
 static int logistic_cholesky(logistic_work *lw)
 {
-    size_t k = lw->k, a, b, c;
+    size_t k = lw->k, a, b;
     double *h = lw->rbar;       /* lower triangle, column-major */
 
-    for (a = 0; a < k; a++) {
-        double s = h[a * k + a], piv;
-
-        for (c = 0; c < a; c++)
-            s -= h[c * k + a] * h[c * k + a];
-        if (!(s > LOGISTIC_CHOLESKY_SAFE * lw->norm2[a]))
-            return -1;
-        piv = sqrt(s);
-        h[a * k + a] = piv;
-        for (b = a + 1; b < k; b++) {
-            double t = h[a * k + b];
-
-            for (c = 0; c < a; c++)
-                t -= h[c * k + b] * h[c * k + a];
-            h[a * k + b] = t / piv;
-        }
-    }
+    /* The diagonal of the cross-products is lw->norm2, so the pivot test
+    ** is the one described above. */
+    if (onc_cholesky_factor(h, k, NULL, LOGISTIC_CHOLESKY_SAFE, 0) != 0)
+        return -1;
     /* Forward solve L u = Z'W z, then thetab = u / sqrt(d). */
-    for (a = 0; a < k; a++) {
-        double t = lw->thetab[a];
-
-        for (c = 0; c < a; c++)
-            t -= h[c * k + a] * lw->thetab[c];
-        lw->thetab[a] = t / h[a * k + a];
-    }
+    onc_cholesky_forward(h, k, NULL, lw->thetab);
     /* R = L': d_a = L_aa^2 and rbar[a][b] = L_ba / L_aa; L_ba sits at
     ** h[a * k + b] (column-major), exactly where rbar[a][b] is stored
     ** (row-major), so the conversion is in place. */

@@ -8,7 +8,9 @@
 ** and the variance matrix is added, and the risk sets shrink.  Pairwise
 ** tests ride along in the same pass with their own pooled Kaplan-Meier
 ** for the Fleming-Harrington weight, so they equal survdiff() run on the
-** two groups' data.
+** two groups' data.  With many observations and few distinct times the
+** observations are tallied by (time, stratum, group) instead of sorted
+** (stats/tally.h), and the pass runs over the tally.
 */
 #include <float.h>
 #include <math.h>
@@ -20,6 +22,7 @@
 #include "oncostat/logrank.h"
 #include "core/internal.h"
 #include "stats/sort.h"
+#include "stats/tally.h"
 
 void onc_logrank_options_init(onc_logrank_options *opt)
 {
@@ -492,6 +495,59 @@ static int logrank_sort(onc_sorted *s, const logrank_pass *p, size_t n,
     return 0;
 }
 
+/*
+** The pass over the data from a tally of the observations by (time, cell)
+** instead of a sort (see stats/tally.h): the same steps, fed with the
+** summed events and removals of each cell at each time.  Returns 0 when the
+** pass is done, 1 when the data have too many distinct times (nothing is
+** changed), -1 when out of memory.
+*/
+static int logrank_tally_pass(logrank_pass *p, onc_logrank_result *r, size_t n,
+                              const double *time, size_t limit)
+{
+    onc_tally t;
+    size_t i;
+    int rc = 0;
+
+    onc_tally_init(&t, limit);
+    for (i = 0; i < n && rc == 0; i++) {
+        size_t s = p->stratum != NULL ? (size_t)p->stratum[i] : 0;
+        double w = p->weights != NULL ? p->weights[i] : 1.0;
+        int event = p->status[i] == 1.0;
+
+        rc = onc_tally_add(&t, onc_sort_key(time[i]),
+                           (uint32_t)(s * p->k + (size_t)p->group[i]),
+                           event ? w : 0.0, event ? 0.0 : w);
+    }
+    if (rc != 0) {
+        onc_tally_free(&t);
+        return rc;
+    }
+    onc_tally_finish(&t);
+    for (i = 0; i < t.n;) {
+        uint64_t key = t.entries[i].key;
+        size_t n_touched = 0, j;
+
+        for (; i < t.n && t.entries[i].key == key; i++) {
+            const onc_tally_entry *e = &t.entries[i];
+            size_t s = e->cell / p->k;
+
+            if (!p->seen[s]) {
+                p->seen[s] = 1;
+                p->touched[n_touched++] = s;
+            }
+            p->dead[e->cell] += e->event;
+            p->gone[e->cell] += e->event + e->censor;
+        }
+        for (j = 0; j < n_touched; j++) {
+            logrank_step(p, r, p->touched[j]);
+            p->seen[p->touched[j]] = 0;
+        }
+    }
+    onc_tally_free(&t);
+    return 0;
+}
+
 static onc_logrank_result *logrank_result_new(size_t k, size_t n_strata,
                                               size_t n_pairs)
 {
@@ -553,6 +609,7 @@ onc_status onc_logrank_test(size_t n, const double *time, const double *status,
     onc_sorted sorted;
     uint64_t varying;
     size_t i, g, q, cells;
+    int tallied = 0;
     onc_status st;
 
     memset(&p, 0, sizeof p);
@@ -634,10 +691,18 @@ onc_status onc_logrank_test(size_t n, const double *time, const double *status,
     st = logrank_prepare(&p, r, n, time, &varying, err);
     if (st != ONC_OK)
         goto cleanup;
-    if (logrank_sort(&sorted, &p, n, time, varying) != 0)
+    /* Few distinct times (days of follow-up in a registry): count instead
+    ** of sorting. */
+    if (onc_tally_limit(n) > 0) {
+        int t = logrank_tally_pass(&p, r, n, time, onc_tally_limit(n));
+        if (t < 0)
+            goto nomem;
+        tallied = t == 0;
+    }
+    if (!tallied && logrank_sort(&sorted, &p, n, time, varying) != 0)
         goto nomem;
 
-    for (i = 0; i < n;) {
+    for (i = 0; !tallied && i < n;) {
         uint64_t key = onc_sorted_key(&sorted, i);
         size_t n_touched = 0, t;
 

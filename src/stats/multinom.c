@@ -30,6 +30,7 @@
 
 #include "core/internal.h"
 #include "oncostat/ps.h"
+#include "stats/cholesky.h"
 
 #define MULTINOM_BLOCK 256
 #define MULTINOM_ALIAS_TOL 1e-11
@@ -158,53 +159,6 @@ static double multinom_pass(multinom_work *mw, const double *beta,
     return ll;
 }
 
-/*
-** Cholesky of the symmetric m x m matrix h (lower triangle, column-major)
-** over the indices with keep[i] set; L overwrites the lower triangle.
-** With drop set, an index whose pivot is not above rel_tol times its
-** diagonal is removed from keep; otherwise such a pivot fails (-1).
-*/
-static int multinom_cholesky(double *h, size_t m, int *keep, double rel_tol,
-                             int drop)
-{
-    size_t i, j, c;
-
-    for (j = 0; j < m; j++) {
-        double d;
-
-        if (!keep[j])
-            continue;
-        d = h[j * m + j];
-        {
-            double orig = d;
-
-            for (c = 0; c < j; c++)
-                if (keep[c])
-                    d -= h[c * m + j] * h[c * m + j];
-            if (!(d > rel_tol * orig) || !(orig > 0.0)) {
-                if (!drop)
-                    return -1;
-                keep[j] = 0;
-                continue;
-            }
-        }
-        d = sqrt(d);
-        h[j * m + j] = d;
-        for (i = j + 1; i < m; i++) {
-            double s;
-
-            if (!keep[i])
-                continue;
-            s = h[j * m + i];
-            for (c = 0; c < j; c++)
-                if (keep[c])
-                    s -= h[c * m + i] * h[c * m + j];
-            h[j * m + i] = s / d;
-        }
-    }
-    return 0;
-}
-
 /* Map q coefficients from the internal (centred, scaled) parametrisation to
 ** the original covariates: b_j = b_j / s_j, b_0 = b_0 - sum b_j m_j / s_j. */
 static void multinom_untransform(const multinom_work *mw, double *v)
@@ -217,38 +171,6 @@ static void multinom_untransform(const multinom_work *mw, double *v)
         v0 -= v[j] * mw->mean[j - 1];
     }
     v[0] = v0;
-}
-
-/* Solve L L' x = v in place over the kept indices. */
-static void multinom_chol_solve(const double *l, size_t m, const int *keep,
-                                double *v)
-{
-    size_t i, c;
-
-    for (i = 0; i < m; i++) {
-        double s;
-
-        if (!keep[i]) {
-            v[i] = 0.0;
-            continue;
-        }
-        s = v[i];
-        for (c = 0; c < i; c++)
-            if (keep[c])
-                s -= l[c * m + i] * v[c];
-        v[i] = s / l[i * m + i];
-    }
-    for (i = m; i-- > 0;) {
-        double s;
-
-        if (!keep[i])
-            continue;
-        s = v[i];
-        for (c = i + 1; c < m; c++)
-            if (keep[c])
-                s -= l[i * m + c] * v[c];
-        v[i] = s / l[i * m + i];
-    }
 }
 
 void onc_multinom_free(onc_multinom_result *fit)
@@ -493,7 +415,7 @@ onc_status onc_multinom_fit(const double *x, size_t n, size_t p,
     multinom_design_gram(&mw, t);
     for (j = 0; j < q; j++)
         keep_col[j] = 1;
-    multinom_cholesky(t, q, keep_col, MULTINOM_ALIAS_TOL, 1);
+    onc_cholesky_factor(t, q, keep_col, MULTINOM_ALIAS_TOL, 1);
     for (j = 0; j < q; j++) {
         fit->aliased[j] = !keep_col[j];
         rank += (size_t)keep_col[j];
@@ -516,11 +438,11 @@ onc_status onc_multinom_fit(const double *x, size_t n, size_t p,
         int h;
 
         memcpy(step, grad, nq * sizeof *step);
-        if (multinom_cholesky(hess, nq, keep, 0.0, 0) != 0) {
+        if (onc_cholesky_factor(hess, nq, keep, 0.0, 0) != 0) {
             singular = 1;
             break;
         }
-        multinom_chol_solve(hess, nq, keep, step);
+        onc_cholesky_solve(hess, nq, keep, step);
         for (h = 0; h <= MULTINOM_MAX_HALVING; h++) {
             for (j = 0; j < nq; j++)
                 trial[j] = beta[j] + scale * step[j];
@@ -553,15 +475,15 @@ onc_status onc_multinom_fit(const double *x, size_t n, size_t p,
 
     /* Information and one more Newton step at the estimate. */
     memset(vs, 0, nq * nq * sizeof *vs);
-    if (!singular && multinom_cholesky(hess, nq, keep, 0.0, 0) == 0) {
+    if (!singular && onc_cholesky_factor(hess, nq, keep, 0.0, 0) == 0) {
         memcpy(step, grad, nq * sizeof *step);
-        multinom_chol_solve(hess, nq, keep, step);
+        onc_cholesky_solve(hess, nq, keep, step);
         for (b = 0; b < nq; b++) {
             if (!keep[b])
                 continue;
             memset(trial, 0, nq * sizeof *trial);
             trial[b] = 1.0;
-            multinom_chol_solve(hess, nq, keep, trial);
+            onc_cholesky_solve(hess, nq, keep, trial);
             for (a = 0; a < nq; a++)
                 vs[b * nq + a] = trial[a];
         }

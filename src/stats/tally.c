@@ -83,7 +83,6 @@ int onc_tally_add(onc_tally *t, uint64_t key, uint32_t cell, double event,
         onc_tally_entry *e = &t->entries[s];
 
         if (e->key == key && e->cell == cell) {
-            e->count++;
             e->event += event;
             e->censor += censor;
             return 0;
@@ -103,7 +102,6 @@ int onc_tally_add(onc_tally *t, uint64_t key, uint32_t cell, double event,
     }
     t->entries[s].key = key;
     t->entries[s].cell = cell;
-    t->entries[s].count = 1;
     t->entries[s].event = event;
     t->entries[s].censor = censor;
     t->n++;
@@ -119,7 +117,7 @@ static int tally_compare(const void *pa, const void *pb)
     return a->cell < b->cell ? -1 : a->cell > b->cell;
 }
 
-int onc_tally_finish(onc_tally *t)
+void onc_tally_finish(onc_tally *t)
 {
     size_t i, k = 0;
 
@@ -127,5 +125,4 @@ int onc_tally_finish(onc_tally *t)
         if (t->entries[i].key != 0)
             t->entries[k++] = t->entries[i];
     qsort(t->entries, k, sizeof *t->entries, tally_compare);
-    return 0;
 }

@@ -17,7 +17,7 @@
 **     for each observation: rc = onc_tally_add(&t, onc_sort_key(time),
 **                                              cell, event_w, censor_w);
 **         rc 1: more than `limit` entries, fall back; -1: out of memory
-**     onc_tally_finish(&t);      entries sorted by (key, cell)
+**     onc_tally_finish(&t);      n entries sorted by (key, cell)
 **     t.entries[0 .. t.n)
 **     onc_tally_free(&t);
 */
@@ -29,10 +29,9 @@
 
 typedef struct onc_tally_entry {
     uint64_t key;        /* onc_sort_key of the time; 0 = empty slot */
+    double event;        /* weight of the observations with status 1 */
+    double censor;       /* weight of those with status 0 */
     uint32_t cell;
-    uint32_t count;      /* observations */
-    double event;        /* their weight with status 1 */
-    double censor;       /* their weight with status 0 */
 } onc_tally_entry;
 
 typedef struct onc_tally {
@@ -51,9 +50,8 @@ void onc_tally_init(onc_tally *t, size_t limit);
 int onc_tally_add(onc_tally *t, uint64_t key, uint32_t cell, double event,
                   double censor);
 
-/* Pack the entries to the front, sorted by key then cell; 0, or -1 when
-** out of memory. */
-int onc_tally_finish(onc_tally *t);
+/* Pack the entries to the front, sorted by key then cell. */
+void onc_tally_finish(onc_tally *t);
 
 /* Release the table; accepts a zeroed or freed struct. */
 void onc_tally_free(onc_tally *t);

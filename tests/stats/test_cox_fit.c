@@ -336,6 +336,52 @@ static void check_errors(void)
     onc_cox_fit_free(NULL);
 }
 
+/* Models without covariates: the log partial likelihood only (R coxph with
+** ~ 1); data from the full cases. */
+static void check_null(golden *g)
+{
+    static const struct {
+        const char *ref, *data;
+        onc_cox_ties ties;
+        int strata;
+    } nulls[] = {
+        {"null_lung_loglik", "lung_efron", ONC_TIES_EFRON, 0},
+        {"null_lungstrat_loglik", "lungstrat_breslow", ONC_TIES_BRESLOW, 1},
+        {"null_heart_loglik", "heart_efron", ONC_TIES_EFRON, 0},
+    };
+    size_t t, m, n;
+    for (t = 0; t < sizeof nulls / sizeof nulls[0]; t++) {
+        const char *c = nulls[t].data;
+        const double *want = golden_get(g, nulls[t].ref, &m);
+        onc_cox_data d;
+        onc_cox_options o;
+        onc_cox_fit *fit = NULL;
+        onc_error err;
+        int32_t *strata = NULL;
+
+        memset(&d, 0, sizeof d);
+        n = (size_t)get(g, c, "n", &m)[0];
+        d.n = n;
+        d.p = 0;
+        d.stop = get(g, c, "time", &m);
+        d.status = get(g, c, "status", &m);
+        d.start = get_opt(g, c, "start", &m);
+        if (nulls[t].strata)
+            d.strata = strata = to_int(get(g, c, "strata", &m), n);
+        onc_cox_options_init(&o);
+        o.ties = nulls[t].ties;
+        CHECK(onc_cox_fit_model(&d, &o, &fit, &err) == ONC_OK);
+        if (fit != NULL) {
+            CHECK_REL(fit->loglik[0], want[0], 1e-12);
+            CHECK_REL(fit->loglik[1], want[1], 1e-12);
+            CHECK(fit->df == 0 && fit->lr_stat == 0 && fit->iterations == 0);
+            CHECK_REL(fit->concordance, 0.5, 1e-15);
+        }
+        onc_cox_fit_free(fit);
+        free(strata);
+    }
+}
+
 int main(void)
 {
     golden *g;
@@ -346,6 +392,7 @@ int main(void)
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
         run_case(g, cases[i].name, cases[i].tol_var);
     check_textbook(g);
+    check_null(g);
     check_errors();
     golden_free(g);
     return harness_finish();

@@ -192,6 +192,13 @@ add("timefix_on", Surv(time, status) ~ x, tf, x.cols = tf["x"],
 add("timefix_off", Surv(time, status) ~ x, tf, x.cols = tf["x"],
     time = tf$time, status = tf$status, timefix = FALSE)
 
+# null models (no covariates): only the log-likelihood
+put("null_lung_loglik", coxph(Surv(time, status) ~ 1, lung2)$loglik)
+put("null_lungstrat_loglik",
+    coxph(Surv(time, status) ~ strata(inst), lung2, ties = "breslow")$loglik)
+put("null_heart_loglik",
+    coxph(Surv(start, stop, event) ~ 1, heart)$loglik)
+
 put("cases", seq_along(cases))
 writeLines(paste("# cases:", paste(cases, collapse = " ")), con)
 close(con)
