@@ -2353,3 +2353,320 @@ void onc_report_free(onc_report *r)
     free(r->figures);
     free(r);
 }
+
+/* ====================================================================== */
+/* Writing the outputs                                                     */
+/* ====================================================================== */
+
+/* A CSV field, quoted when it must be (RFC 4180). */
+static void csv_field(FILE *fp, const char *s)
+{
+    size_t n = strlen(s);
+    int quote = n > 0 && (s[0] == ' ' || s[n - 1] == ' ');
+
+    if (!quote)
+        quote = strpbrk(s, ",\"\r\n") != NULL;
+    if (!quote) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', fp);
+        fputc(*s, fp);
+    }
+    fputc('"', fp);
+}
+
+/* The rows of df with keep[i] (all when keep is NULL) as CSV; numbers in
+** their shortest round-trip form, so that reading the file back gives the
+** same doubles and the same results. */
+static void write_frame_csv(const onc_frame *df, const unsigned char *keep, FILE *fp)
+{
+    size_t i, c;
+    char buf[1024];
+
+    for (c = 0; c < df->n_cols; c++) {
+        if (c > 0)
+            fputc(',', fp);
+        csv_field(fp, df->cols[c].name);
+    }
+    fputc('\n', fp);
+    for (i = 0; i < df->n_rows; i++) {
+        if (keep != NULL && !keep[i])
+            continue;
+        for (c = 0; c < df->n_cols; c++) {
+            if (c > 0)
+                fputc(',', fp);
+            cell_text(&df->cols[c], i, buf, sizeof buf);
+            csv_field(fp, buf);
+        }
+        fputc('\n', fp);
+    }
+}
+
+static onc_status make_dir(const char *path, onc_error *err)
+{
+    if (mkdir(path, 0755) != 0 && errno != EEXIST)
+        return onc_error_set(err, ONC_ERR_IO, path, 0, 0, NULL, "cannot create the directory: %s",
+                             strerror(errno));
+    return ONC_OK;
+}
+
+static onc_status join(char *buf, size_t cap, const char *dir, const char *a, const char *b)
+{
+    if ((size_t)snprintf(buf, cap, "%s/%s%s", dir, a, b ? b : "") >= cap)
+        return ONC_ERR_LIMIT;
+    return ONC_OK;
+}
+
+typedef struct report_writer {
+    onc_report *r;
+    const report_table *tables;
+    size_t n_tables;
+} report_writer;
+
+/* Write one output file atomically with a callback. */
+static onc_status write_file(const char *path, onc_status (*fn)(const report_writer *, FILE *, onc_error *),
+                             const report_writer *w, onc_error *err)
+{
+    onc_output *o = NULL;
+    onc_status st = onc_output_open(path, &o, err);
+
+    if (st != ONC_OK)
+        return st;
+    st = fn(w, onc_output_file(o), err);
+    if (st != ONC_OK) {
+        onc_output_abort(o);
+        return st;
+    }
+    return onc_output_commit(o, err);
+}
+
+static onc_status w_html(const report_writer *w, FILE *fp, onc_error *err)
+{
+    return report_write_html(w->r, w->tables, w->n_tables, fp, err);
+}
+
+static onc_status w_json(const report_writer *w, FILE *fp, onc_error *err)
+{
+    return onc_report_write_json(w->r, fp, err);
+}
+
+static onc_status w_methods(const report_writer *w, FILE *fp, onc_error *err)
+{
+    return onc_report_write_methods(w->r, 0, fp);
+}
+
+static onc_status w_patients(const report_writer *w, FILE *fp, onc_error *err)
+{
+    write_frame_csv(w->r->patients, NULL, fp);
+    return ferror(fp) ? ONC_ERR_IO : ONC_OK;
+}
+
+static onc_status w_lesions(const report_writer *w, FILE *fp, onc_error *err)
+{
+    write_frame_csv(w->r->lesions, w->r->lesion_used, fp);
+    return ferror(fp) ? ONC_ERR_IO : ONC_OK;
+}
+
+static onc_status w_adverse(const report_writer *w, FILE *fp, onc_error *err)
+{
+    write_frame_csv(w->r->adverse, w->r->ae_used, fp);
+    return ferror(fp) ? ONC_ERR_IO : ONC_OK;
+}
+
+/* A report table as CSV: the header row, then the rows as shown. */
+static onc_status write_table_csv(const report_table *t, FILE *fp)
+{
+    size_t i, k;
+
+    for (k = 0; k < t->n_cols; k++) {
+        if (k > 0)
+            fputc(',', fp);
+        csv_field(fp, t->header[k]);
+    }
+    fputc('\n', fp);
+    for (i = 0; i < t->n_rows; i++) {
+        for (k = 0; k < t->n_cols; k++) {
+            if (k > 0)
+                fputc(',', fp);
+            csv_field(fp, t->cells[i * t->n_cols + k]);
+        }
+        fputc('\n', fp);
+    }
+    return ferror(fp) ? ONC_ERR_IO : ONC_OK;
+}
+
+static onc_status read_whole(const char *path, char **out, onc_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+
+    *out = NULL;
+    if (fp == NULL)
+        return onc_error_set(err, ONC_ERR_IO, path, 0, 0, NULL, "cannot read the figure: %s",
+                             strerror(errno));
+    for (;;) {
+        size_t got;
+        if (cap - len < 65536) {
+            char *grown;
+            if (cap > ((size_t)1 << 30)) {
+                free(buf);
+                fclose(fp);
+                return onc_error_set(err, ONC_ERR_LIMIT, path, 0, 0, NULL, "the figure is larger than 1 GiB");
+            }
+            cap = cap ? cap * 2 : 262144;
+            grown = realloc(buf, cap + 1);
+            if (grown == NULL) {
+                free(buf);
+                fclose(fp);
+                return ONC_ERR_NOMEM;
+            }
+            buf = grown;
+        }
+        got = fread(buf + len, 1, cap - len, fp);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    fclose(fp);
+    buf[len] = '\0';
+    *out = buf;
+    return ONC_OK;
+}
+
+onc_status onc_report_write(onc_report *r, const char *dir, onc_error *err)
+{
+    const onc_plan *p = r->plan;
+    report_table *tables = NULL;
+    size_t n_tables = 0, k;
+    report_writer w;
+    char path[4096], sub[4096];
+    onc_status st;
+
+    onc_error_clear(err);
+    if ((st = make_dir(dir, err)) != ONC_OK)
+        return st;
+    if (join(sub, sizeof sub, dir, "figures", NULL) != ONC_OK)
+        return onc_error_set(err, ONC_ERR_LIMIT, dir, 0, 0, NULL, "the path is too long");
+    if ((st = make_dir(sub, err)) != ONC_OK)
+        return st;
+    for (k = 0; k < r->n_figures; k++) {
+        report_figure *f = &r->figures[k];
+        static const char *const ext[] = {".svg", ".png", ".pdf"};
+        int want[3];
+        size_t e;
+        want[0] = 1;
+        want[1] = p->fig_png;
+        want[2] = p->fig_pdf;
+        for (e = 0; e < 3; e++) {
+            if (!want[e])
+                continue;
+            if (join(path, sizeof path, sub, f->name, ext[e]) != ONC_OK)
+                return onc_error_set(err, ONC_ERR_LIMIT, dir, 0, 0, NULL, "the path is too long");
+            if ((st = onc_plot_list_write(f->list, path, err)) != ONC_OK)
+                return st;
+        }
+        if (join(path, sizeof path, sub, f->name, ".svg") != ONC_OK)
+            return ONC_ERR_LIMIT;
+        free(f->svg);
+        f->svg = NULL;
+        if ((st = read_whole(path, &f->svg, err)) != ONC_OK)
+            return st;
+        if (!p->fig_svg)
+            remove(path);       /* made for the HTML only */
+    }
+    if ((st = report_tables(r, &tables, &n_tables)) != ONC_OK)
+        return st;
+    w.r = r;
+    w.tables = tables;
+    w.n_tables = n_tables;
+    if (p->out_html) {
+        if ((st = join(path, sizeof path, dir, "report.html", NULL)) != ONC_OK ||
+            (st = write_file(path, w_html, &w, err)) != ONC_OK)
+            goto done;
+    }
+    if (p->out_json) {
+        if ((st = join(path, sizeof path, dir, "results.json", NULL)) != ONC_OK ||
+            (st = write_file(path, w_json, &w, err)) != ONC_OK)
+            goto done;
+    }
+    if ((st = join(path, sizeof path, dir, "methods.txt", NULL)) != ONC_OK ||
+        (st = write_file(path, w_methods, &w, err)) != ONC_OK)
+        goto done;
+    if (p->out_csv) {
+        if ((st = join(sub, sizeof sub, dir, "tables", NULL)) != ONC_OK || (st = make_dir(sub, err)) != ONC_OK)
+            goto done;
+        for (k = 0; k < n_tables; k++) {
+            onc_output *o = NULL;
+            if ((st = join(path, sizeof path, sub, tables[k].id, ".csv")) != ONC_OK ||
+                (st = onc_output_open(path, &o, err)) != ONC_OK)
+                goto done;
+            if ((st = write_table_csv(&tables[k], onc_output_file(o))) != ONC_OK) {
+                onc_output_abort(o);
+                goto done;
+            }
+            if ((st = onc_output_commit(o, err)) != ONC_OK)
+                goto done;
+        }
+    }
+    if ((st = join(sub, sizeof sub, dir, "derived", NULL)) != ONC_OK || (st = make_dir(sub, err)) != ONC_OK)
+        goto done;
+    if ((st = join(path, sizeof path, sub, "patients.csv", NULL)) != ONC_OK ||
+        (st = write_file(path, w_patients, &w, err)) != ONC_OK)
+        goto done;
+    if (r->lesions != NULL &&
+        ((st = join(path, sizeof path, sub, "lesions.csv", NULL)) != ONC_OK ||
+         (st = write_file(path, w_lesions, &w, err)) != ONC_OK))
+        goto done;
+    if (r->adverse != NULL &&
+        ((st = join(path, sizeof path, sub, "adverse_events.csv", NULL)) != ONC_OK ||
+         (st = write_file(path, w_adverse, &w, err)) != ONC_OK))
+        goto done;
+done:
+    if (st == ONC_ERR_LIMIT && err != NULL && err->message[0] == '\0')
+        onc_error_set(err, st, dir, 0, 0, NULL, "the path is too long");
+    report_tables_free(tables, n_tables);
+    return st;
+}
+
+onc_status onc_report_write_summary(const onc_report *r, FILE *fp)
+{
+    size_t k, g;
+    char buf[128];
+
+    fprintf(fp, "%s\n", r->plan->title.text ? r->plan->title.text : "Results");
+    fprintf(fp, "Patients: %zu screened, %zu excluded, %zu analysed (", r->flow->n_screened,
+            r->flow->n_excluded, r->flow->n_eligible);
+    for (k = 0; k < r->n_arms; k++)
+        fprintf(fp, "%s%s %zu", k ? ", " : "", r->arm_label[k], r->arm_n[k]);
+    fputs(")\n", fp);
+    for (k = 0; k < r->n_endpoints; k++) {
+        const report_endpoint *e = &r->endpoints[k];
+        fprintf(fp, "%s: median", e->plan->name);
+        for (g = 0; g < r->n_arms; g++) {
+            const onc_km_quantile *q = &e->km->curves[g].median;
+            report_format_ci(buf, sizeof buf, q->estimate, q->lower, q->upper, 1, "NR");
+            fprintf(fp, "%s %s", g ? ";" : "", buf);
+        }
+        if (e->logrank && isfinite(e->logrank->p_value)) {
+            onc_format_p(e->logrank->p_value, buf, sizeof buf);
+            fprintf(fp, "; log-rank P %s%s", buf[0] == '<' ? "" : "= ", buf);
+        }
+        fprintf(fp, " (%zu used, %zu excluded)\n", e->n_used, e->excluded.n_excluded);
+    }
+    for (k = 0; k < r->n_responses; k++) {
+        const report_response *rr = &r->responses[k];
+        fprintf(fp, "ORR (%s):", onc_plan_criteria_name(rr->criteria));
+        for (g = 0; g < r->n_arms; g++)
+            fprintf(fp, "%s %zu/%zu", g ? ";" : "", rr->orr[g].count, rr->orr[g].n);
+        fputs("\n", fp);
+    }
+    if (r->ae != NULL)
+        fprintf(fp, "Adverse events: grade >= 3 in %zu of %zu patients\n", r->ae->any.total.grade3_plus,
+                r->ae->n_patients);
+    return ferror(fp) ? ONC_ERR_IO : ONC_OK;
+}

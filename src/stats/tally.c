@@ -121,6 +121,8 @@ void onc_tally_finish(onc_tally *t)
 {
     size_t i, k = 0;
 
+    if (t->entries == NULL)
+        return;
     for (i = 0; i < t->cap; i++)
         if (t->entries[i].key != 0)
             t->entries[k++] = t->entries[i];

@@ -352,7 +352,8 @@ static void check_null(golden *g)
     size_t t, m, n;
     for (t = 0; t < sizeof nulls / sizeof nulls[0]; t++) {
         const char *c = nulls[t].data;
-        const double *want = golden_get(g, nulls[t].ref, &m);
+        size_t nw;
+        const double *want = golden_get(g, nulls[t].ref, &nw);
         onc_cox_data d;
         onc_cox_options o;
         onc_cox_fit *fit = NULL;
@@ -371,9 +372,10 @@ static void check_null(golden *g)
         onc_cox_options_init(&o);
         o.ties = nulls[t].ties;
         CHECK(onc_cox_fit_model(&d, &o, &fit, &err) == ONC_OK);
-        if (fit != NULL) {
+        CHECK(nw == 1); /* R stores one value for a null model */
+        if (fit != NULL && nw == 1) {
             CHECK_REL(fit->loglik[0], want[0], 1e-12);
-            CHECK_REL(fit->loglik[1], want[1], 1e-12);
+            CHECK_REL(fit->loglik[1], want[0], 1e-12);
             CHECK(fit->df == 0 && fit->lr_stat == 0 && fit->iterations == 0);
             CHECK_REL(fit->concordance, 0.5, 1e-15);
         }
