@@ -64,15 +64,17 @@ for n in $SIZES; do
     r_rss=$(tail -n 1 "$BENCH_DIR/rtime.txt" | awk '{ print $2 }')
     echo "n=$n oncostat km: $km | logrank: $lr | R: $r | R peak RSS KB: $r_rss"
     rows="$rows$(echo "$n $km $lr $r_rss $r" | awk '{
-        # $2-4 km (s, cpu s, KB), $5-7 logrank, $8 R RSS, then the R line
+        # $2-4 km (s, CPU s, KB), $5-7 logrank, $8 R RSS, then the R line
         for (i = 9; i <= NF; i++) {
             if ($i == "survfit") sf = $(i + 1);
+            if ($i == "survfit_cpu") sfc = $(i + 1);
             if ($i == "survdiff") sd = $(i + 1);
+            if ($i == "survdiff_cpu") sdc = $(i + 1);
             if ($i == "gc_max_mb") gm = $(i + 1);
         }
-        printf "| %d | %.2f (%.2f) | %.2f (%.2f) | %.2f | %.2f | %.1fx | %.1fx | %.0f / %.0f | %.0f | %.0f |\n",
-            $1, $2, $3, $5, $6, sf, sd, sf / $2, sd / $5, $4 / 1024, $7 / 1024,
-            $8 / 1024, gm }')
+        printf "| %d | %.2f (%.2f) | %.2f (%.2f) | %.1fx (%.1fx) | %.2f (%.2f) | %.2f (%.2f) | %.1fx (%.1fx) | %.0f / %.0f | %.0f | %.0f |\n",
+            $1, $2, $3, sf, sfc, sf / $2, sfc / $3, $5, $6, sd, sdc,
+            sd / $5, sdc / $6, $4 / 1024, $7 / 1024, $8 / 1024, gm }')
 "
 done
 end_load=$(load)
@@ -87,13 +89,15 @@ end_load=$(load)
     echo "R $(Rscript -e 'cat(as.character(getRversion()))' 2>/dev/null), survival $(Rscript -e 'cat(as.character(packageVersion("survival")))' 2>/dev/null);"
     echo "load average at start $start_load, at end $end_load; best of $REPEATS runs; $(date -u '+%Y-%m-%d %H:%M UTC')."
     echo
-    echo "| rows | oncostat km, s (CPU s) | oncostat logrank, s (CPU s) | R survfit, s | R survdiff, s | survfit / km | survdiff / logrank | oncostat peak RSS km / logrank, MB | R peak RSS, MB | R gc max used, MB |"
+    echo "| rows | oncostat km, s (CPU s) | R survfit, s (CPU s) | survfit / km | oncostat logrank, s (CPU s) | R survdiff, s (CPU s) | survdiff / logrank | oncostat peak RSS km / logrank, MB | R peak RSS, MB | R gc max used, MB |"
     echo "|---|---|---|---|---|---|---|---|---|---|"
     printf '%s' "$rows"
     echo
     echo "oncostat: the whole process (read CSV, model frame, estimate, write JSON),"
-    echo "elapsed time from \`/usr/bin/time\`. R: the call alone on a data frame already"
-    echo "in memory (\`read.csv\` is not counted), elapsed time from \`system.time()\`."
+    echo "elapsed and CPU (user + system) time from \`/usr/bin/time\`. R: the call alone"
+    echo "on a data frame already in memory (\`read.csv\` is not counted), elapsed and"
+    echo "CPU time from \`system.time()\`. Ratios: elapsed (CPU). CPU time is the steadier"
+    echo "figure when other work shares the machine."
     echo "R's peak RSS includes reading the CSV; gc max used is R's heap during the"
     echo "timed calls."
 } >"$RESULTS"

@@ -34,6 +34,14 @@
 #include "oncostat/ps.h"
 #include "oncostat/render.h"
 #include "oncostat/plot.h"
+#include "oncostat/plot_adapt.h"
 #include "oncostat/km_render.h"
 
+#include "oncostat/report.h"
+#include "oncostat/simulate.h"
+
+#include "oncostat/rates.h"
+#include "oncostat/response.h"
+#include "oncostat/ae.h"
+#include "oncostat/response_render.h"
 #endif

@@ -6,7 +6,7 @@ set -eu
 # Build and test dependencies; each is needed by `make check`.
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libgsl-dev libreadstat-dev libyaml-dev libcairo2-dev libpango1.0-dev
-fonts-dejavu-core fonts-noto-cjk"
+fonts-dejavu-core fonts-noto-cjk chromium jq"
 [ -n "${ONC_EXTRA_PKGS:-}" ] && PKGS="$PKGS $ONC_EXTRA_PKGS"
 
 missing=""

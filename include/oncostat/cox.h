@@ -27,8 +27,8 @@
 extern "C" {
 #endif
 
-/* Most coefficients a model may have (the Firth and exact paths use p^3 and
-** p^2 workspaces per risk-set position). */
+/* Most coefficients a model may have (Firth's fit needs O(p^3) memory and
+** O(p^3) work per event time). */
 #define ONC_COX_MAX_COEF 1000
 
 /* How tied event times enter the partial likelihood. */
@@ -44,7 +44,9 @@ typedef enum onc_cox_ties {
 typedef enum onc_cox_robust {
     ONC_ROBUST_AUTO = -1, /* as R: on when a cluster is given or any case
                              weight is not a whole number */
-    ONC_ROBUST_OFF = 0,   /* model-based variance only; a cluster is ignored */
+    ONC_ROBUST_OFF = 0,   /* model-based variance only; a cluster is ignored
+                             by the variance (the concordance SE still uses
+                             it, as R) */
     ONC_ROBUST_ON = 1     /* sandwich variance, one cluster per row unless a
                              cluster vector is given */
 } onc_cox_robust;
@@ -127,12 +129,15 @@ typedef struct onc_cox_fit {
                                  plain means for counting-process and exact
                                  fits, 0 for columns whose values are all in
                                  {-1, 0, 1} */
-    double *score;            /* p: score vector at the final estimate */
-    double *var;              /* p x p model-based variance (inverse information) */
+    double *score;            /* p: score vector at the final estimate (Firth:
+                                 the penalized score) */
+    double *var;              /* p x p model-based variance: the inverse
+                                 information at the estimate (Firth too) */
     double *robust_var;       /* p x p sandwich variance, or NULL */
 
     /* Per-coefficient summary, as R summary.coxph. */
-    double *se;               /* model-based standard errors */
+    double *se;               /* model-based standard errors (0 when aliased,
+                                 as R) */
     double *robust_se;        /* robust standard errors, or NULL */
     double *hr;               /* exp(coef) */
     double *z;                /* coef / (robust se if robust, else se) */
@@ -161,7 +166,8 @@ typedef struct onc_cox_fit {
                                      variance when robust */
     double score_stat, score_p;   /* score test at the initial values */
     double robust_score_stat, robust_score_p; /* when robust, else NaN */
-    double rsq, max_rsq;          /* Nagelkerke-type R^2 as R summary.coxph */
+    double rsq, max_rsq;          /* 1 - exp(-lr_stat / n) and its largest
+                                     possible value (R summary.coxph) */
 
     /* Harrell's concordance of the linear predictor, as R fit$concordance
     ** (NaN when options.concordance is 0). */
@@ -175,12 +181,15 @@ typedef struct onc_cox_fit {
 /*
 ** Fit a Cox model by Newton-Raphson with step halving, as R coxph.
 **
-** Preconditions: d->n >= 1, d->p <= ONC_COX_MAX_COEF, at least one event,
+** Preconditions: 1 <= d->n <= 2^32 - 1, d->p <= ONC_COX_MAX_COEF (p = 0 fits
+** the null model: log-likelihood and concordance only), at least one event,
 ** finite x/stop/start/offset, start < stop, status 0 or 1, weights > 0.
 ** Errors: ONC_ERR_USAGE (bad arguments), ONC_ERR_DATA (invalid values, with
-** the row named), ONC_ERR_UNSUPPORTED (exact ties with weights or start-stop
-** data; Firth with exact ties or robust variance), ONC_ERR_NOMEM,
-** ONC_ERR_LIMIT.  Non-convergence and infinite estimates are fields.
+** the row named; no events), ONC_ERR_UNSUPPORTED (exact ties with weights,
+** start-stop data or a robust variance; Firth with exact ties or a robust
+** variance), ONC_ERR_COMPUTE (Firth: singular information at the start),
+** ONC_ERR_NOMEM, ONC_ERR_LIMIT.  Non-convergence, infinite estimates and
+** collinear columns are fields of the fit.
 ** opt may be NULL for the defaults.
 */
 onc_status onc_cox_fit_model(const onc_cox_data *d, const onc_cox_options *opt,
@@ -285,8 +294,11 @@ typedef struct onc_cox_zph {
 ** the form of R survival 3.x: one step of the expanded model at
 ** (coef, theta = 0), using the full 2p x 2p information.
 ** term: p term indices 0..n_terms-1 grouping columns (a factor's indicator
-** columns form one term), or NULL for one term per column.
-** Not available for exact ties or Firth fits (ONC_ERR_UNSUPPORTED).
+** columns form one term, R terms = TRUE), or NULL for one term per column
+** (n_terms is then ignored).  Exact-ties fits use Breslow moments, as R;
+** aliased columns are left out and a term without columns gets NaN.  Not
+** defined for Firth fits (ONC_ERR_UNSUPPORTED).  `d` must be the data of
+** the fit.
 */
 onc_status onc_cox_zph_test(const onc_cox_data *d, const onc_cox_fit *fit,
                             onc_cox_zph_transform transform,

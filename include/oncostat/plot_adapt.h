@@ -109,8 +109,9 @@ onc_status onc_plot_km_annotation(const char *test_name, double p_value,
 ** Rows of a forest plot with the numbers behind them.  rows[] is ready for
 ** onc_plot_forest_build(); the parallel arrays keep what the figure does
 ** not show.  A row that cannot be estimated (no events, one arm only, an
-** aliased or infinite coefficient) has hr, lower and upper NaN and is
-** drawn as "NE"; its estimate (if any) stays in log_hr.
+** aliased or infinite coefficient, or a Wald interval unbounded on both
+** sides) has hr, lower and upper NaN and is drawn as "NE"; its estimate
+** (if any) stays in log_hr.
 */
 typedef struct onc_plot_forest_table {
     size_t n_rows;
@@ -138,11 +139,12 @@ void onc_plot_forest_table_free(onc_plot_forest_table *t);
 **   cols  fit->p model-frame columns (onc_model.cols) naming the
 **         coefficients
 **
-** Rows: a numeric term gives one row labelled with the term ("age"); a
-** factor with one contrast one row "sex (2 vs 1)"; a factor with several a
-** header "ph.ecog (vs 0)" and one indented row per level.  n and events
-** count the rows with the indicator equal to 1 (every row for numeric
-** columns and interactions).  No P for interaction.
+** One row per coefficient, in model order: a numeric column labelled with
+** its name ("age"), a factor contrast "variable (level vs reference)", e.g.
+** "ph.ecog (2 vs 0)", an interaction column with its model-matrix name.
+** n and events count the rows whose indicator is 1 (every row for numeric
+** columns and interactions).  No headers (the figure would indent the
+** terms after one) and no P for interaction.
 */
 onc_status onc_plot_forest_from_cox(const onc_cox_fit *fit, const onc_cox_data *d,
                                     const onc_model_column *cols,
@@ -228,6 +230,8 @@ typedef struct onc_plot_waterfall_summary {
     const char *path;
     const onc_plot_waterfall_bar *bars;
     size_t n_bars;
+    const char *const *categories;        /* legend order, or NULL */
+    size_t n_categories;
     onc_plot_criteria criteria;
     const onc_exclusions *excluded;
 } onc_plot_waterfall_summary;

@@ -196,6 +196,88 @@ onc_status onc_contingency_trend(const size_t *events, const size_t *n,
                                  const double *scores, size_t k,
                                  onc_trend_result *out, onc_error *err);
 
+/* ---- rates by group: the response or toxicity table (src/stats/rates_groups.c) ---- */
+
+typedef struct onc_rates_options {
+    onc_binomial_ci ci;         /* interval of each proportion; default
+                                   Clopper-Pearson */
+    double conf_level;          /* default 0.95 */
+    int yates;                  /* continuity correction of 2 x 2 chi-square
+                                   tests; default 0 (R's chisq.test default
+                                   is 1) */
+    int trend;                  /* Cochran-Armitage test over the groups in
+                                   their order; binary outcomes only */
+    const double *scores;       /* n_groups trend scores; NULL = 1, 2, ... */
+    onc_fisher_options fisher;  /* limits of the r x c exact test; zero =
+                                   the defaults */
+} onc_rates_options;
+
+/* Clopper-Pearson, 0.95, no Yates correction, no trend, default limits. */
+void onc_rates_options_init(onc_rates_options *opt);
+
+/* One group against the reference group, binary outcome. */
+typedef struct onc_rates_comparison {
+    size_t group;
+    size_t reference;
+    onc_rate_difference difference; /* p(group) - p(reference), Newcombe */
+    onc_odds_ratio odds_ratio;      /* odds(group) / odds(reference), with
+                                       fisher.test's P of the 2 x 2 table */
+    onc_chisq_result chisq;         /* the same 2 x 2 table */
+} onc_rates_comparison;
+
+typedef struct onc_rates_result {
+    size_t n_groups;
+    size_t n_categories;
+    int binary;                 /* category 1 = event, category 0 = none */
+    size_t *counts;             /* [n_groups * n_categories], row-major */
+    size_t *group_n;            /* [n_groups] */
+    size_t *category_n;         /* [n_categories], all groups together */
+    size_t total;
+    /* Share of each category in each group, with its interval:
+    ** cells[g * n_categories + c]; for a binary outcome the rate of group g
+    ** is cells[g * 2 + 1].  overall[c]: all groups together. */
+    onc_proportion *cells;
+    onc_proportion *overall;
+    /* Binary outcome, two or more groups: each group g > 0 against group 0,
+    ** comparisons[g - 1]. */
+    size_t n_comparisons;
+    onc_rates_comparison *comparisons;
+    /* Independence of group and outcome over the whole table (two or more
+    ** groups and categories): Fisher's exact test and Pearson's
+    ** chi-square.  fisher_limited = 1 when the exact test would exceed its
+    ** work limits (fisher.p_value is then NaN; the chi-square stands). */
+    int has_test;
+    onc_fisher_result fisher;
+    int fisher_limited;
+    onc_chisq_result chisq;
+    int has_trend;              /* opt->trend and two or more groups */
+    onc_trend_result trend;
+    double conf_level;
+    onc_binomial_ci ci;
+    int yates;
+} onc_rates_result;
+
+/*
+** Rates by group from a table of counts: counts[g * n_categories + c] is
+** the number of patients of group g with outcome category c.  With
+** `binary`, n_categories must be 2 and category 1 is the event.  Every
+** number mirrors an R function (see the functions above) and is tested
+** against it in tests/stats/test_rates_groups.c.  opt may be NULL for the
+** defaults.  Groups or categories with no patient are kept (their
+** proportions are NaN); the tests drop them as R does.
+** Errors: ONC_ERR_USAGE (no group or category, binary with n_categories
+** != 2, a trend test on a non-binary outcome, a non-finite score, a
+** confidence level outside (0, 1)), ONC_ERR_LIMIT (a total above 2^24 for
+** the exact tests), ONC_ERR_NOMEM.
+** The result is released with onc_rates_result_free().
+*/
+onc_status onc_rates_by_group(const size_t *counts, size_t n_groups,
+                              size_t n_categories, int binary,
+                              const onc_rates_options *opt,
+                              onc_rates_result **out, onc_error *err);
+
+void onc_rates_result_free(onc_rates_result *result);
+
 #ifdef __cplusplus
 }
 #endif

@@ -180,6 +180,8 @@ typedef struct onc_plan {
     size_t arms_line;
 
     onc_plan_text time_zero;     /* origin date column of every endpoint */
+    char *time_zero_label;       /* what it is ("diagnosis of liver
+                                    metastases"); NULL: the column name */
     double cutoff;               /* data cut-off, days since 1970; NaN: none */
     size_t cutoff_line;
     onc_time_unit unit;          /* default months */

@@ -3,7 +3,12 @@
 ** criteria, from lesion-level measurements.
 **
 ** Input is one record per lesion per assessment.  An assessment is a
-** (patient, day) pair; the patient's earliest day is the baseline.  The
+** (patient, day) pair.  Which records form the baseline is a rule of the
+** options (onc_baseline_rule): records at day <= 0 when days count from
+** the start of treatment, records flagged as baseline, or -- when neither
+** is known -- the patient's earliest assessment.  A patient without a
+** baseline under the first two rules is NE with the issue "missing
+** baseline"; the first follow-up is never taken as a baseline.  The
 ** lesions marked TARGET at baseline are followed by their identifier; those
 ** marked NONTARGET at baseline are followed by their status; a NEW record at
 ** a follow-up is a new lesion.
@@ -35,6 +40,8 @@
 #define ONCOSTAT_RESPONSE_H
 
 #include "oncostat/core.h"
+#include "oncostat/frame.h"
+#include "oncostat/rates.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -76,6 +83,8 @@ typedef struct onc_lesion_record {
     onc_nontarget_status nt_status;     /* for non-target lesions */
     size_t source_row;          /* 1-based data row for messages; 0 = the
                                    record's position in the array */
+    int is_baseline;            /* non-zero: a baseline record (read only
+                                   under ONC_BASELINE_FLAG) */
 } onc_lesion_record;
 
 typedef enum onc_criteria {
@@ -95,6 +104,30 @@ typedef enum onc_response {
 
 #define ONC_RESPONSE_N 5
 
+/*
+** Which records form a patient's baseline assessment.
+**   EARLIEST  the records of the patient's earliest day.  A missing
+**             baseline scan cannot be detected: the first follow-up would
+**             silently become the baseline.  Use it only when the days are
+**             calendar dates and nothing marks the baseline.
+**   DAY       the records at day <= 0, with days counted from the start of
+**             treatment (day 0 = first dose; a scan on that day is
+**             pre-treatment).  Records on several such days form one
+**             baseline (e.g. CT chest at day -12, liver MRI at day -3);
+**             a lesion recorded on more than one of them is taken from
+**             the latest, with an issue.
+**   FLAG      the records with is_baseline set.  They may span several
+**             days as under DAY, and must all precede the patient's
+**             follow-up records (otherwise ONC_ERR_DATA).
+** Under DAY and FLAG a patient without baseline records gets the issue
+** "missing baseline", every assessment NE and best response NE.
+*/
+typedef enum onc_baseline_rule {
+    ONC_BASELINE_EARLIEST = 0,
+    ONC_BASELINE_DAY = 1,
+    ONC_BASELINE_FLAG = 2
+} onc_baseline_rule;
+
 typedef struct onc_response_options {
     onc_criteria criteria;
     /* CR and PR need a later assessment at least this many days after
@@ -106,7 +139,13 @@ typedef struct onc_response_options {
     /* Evaluate only lesions of this organ (case-insensitive), e.g. "liver"
     ** for an intrahepatic response; NULL = all organs. */
     const char *organ;
+    /* See onc_baseline_rule; ONC_BASELINE_EARLIEST when zeroed. */
+    onc_baseline_rule baseline;
 } onc_response_options;
+
+/* Defaults: RECIST 1.1, no confirmation, no minimum SD duration, all
+** organs, baseline = the earliest assessment. */
+void onc_response_options_init(onc_response_options *opt);
 
 #define ONC_RESPONSE_RULE_LEN 192
 
@@ -133,9 +172,11 @@ typedef struct onc_response_assessment {
 
 typedef struct onc_response_patient {
     char *patient;
-    double baseline_day;
+    double baseline_day;        /* the (latest) baseline day; NaN when the
+                                   baseline is missing */
     double baseline_sum;        /* NaN when there are no target lesions */
-    size_t first_assessment;    /* index of the baseline assessment */
+    size_t first_assessment;    /* index of the patient's first assessment:
+                                   the baseline unless it is missing */
     size_t n_assessments;       /* baseline included */
     onc_response best;          /* best overall response */
     double best_day;            /* day of the assessment it rests on; NaN for NE */
@@ -145,10 +186,13 @@ typedef struct onc_response_patient {
     char reason[ONC_RESPONSE_REASON_LEN];
     size_t n_issues;
     char **issues;              /* problems found in this patient's data */
+    int missing_baseline;       /* no baseline record under the DAY or FLAG
+                                   rule: every assessment is a follow-up */
 } onc_response_patient;
 
 typedef struct onc_response_result {
     onc_criteria criteria;
+    onc_baseline_rule baseline;
     double confirm_days;
     double min_sd_days;
     char *organ;                /* copy of the option, or NULL */
@@ -165,8 +209,9 @@ typedef struct onc_response_result {
 ** identifier, a day that is not a finite number, an unknown lesion kind or
 ** non-target status, a negative or infinite measurement, a target lesion
 ** without its measurement at baseline, the same lesion twice at one
-** assessment.  ONC_ERR_USAGE: bad options (negative days, unknown
-** criteria).  Problems that do not stop the evaluation are the patients'
+** assessment, under ONC_BASELINE_FLAG a baseline record on or after a
+** follow-up day of the same patient.  ONC_ERR_USAGE: bad options (negative
+** days, unknown criteria or baseline rule).  Problems that do not stop the evaluation are the patients'
 ** issues.  The result is released with onc_response_free().
 */
 onc_status onc_response_evaluate(const onc_lesion_record *rec, size_t n,
@@ -178,8 +223,108 @@ void onc_response_free(onc_response_result *result);
 /* "CR", "PR", "SD", "PD", "NE". */
 const char *onc_response_name(onc_response response);
 
+/*
+** The response rates of a paper, over every evaluated patient: patients
+** whose best response is NE count in the denominator as non-responders
+** (RECIST 1.1 section 4.4; the intention-to-treat convention).
+*/
+typedef struct onc_response_summary {
+    size_t n_patients;
+    onc_proportion best[ONC_RESPONSE_N];  /* share of each best response */
+    onc_proportion orr;         /* objective response: CR + PR */
+    onc_proportion dcr;         /* disease control: CR + PR + SD */
+} onc_response_summary;
+
+/*
+** Counts and intervals (onc_rates_proportion: binom.test or prop.test
+** limits) of result->best_count.  Errors: ONC_ERR_USAGE for a confidence
+** level outside (0, 1) or an unknown interval method.
+*/
+onc_status onc_response_summarise(const onc_response_result *result,
+                                  double conf_level, onc_binomial_ci ci,
+                                  onc_response_summary *out, onc_error *err);
+
+/* ---- lesion records from a data frame (src/clinical/response_frame.c) ---- */
+
+/*
+** Column names of a long lesion table, one row per lesion per assessment.
+** patient, day, lesion and type are required; the others may be NULL (not
+** recorded).  Values:
+**   day         a date column, or numbers (study days)
+**   start       the start of treatment, the same type as day; when given,
+**               the study day is day - start
+**   type        target / non-target / new, case-insensitive, with the
+**               synonyms T, TL, target lesion; NT, NTL, nontarget,
+**               non_target, non target, non-target lesion; NL, new lesion
+**   node        logical, 0/1, or yes/no/true/false/y/n; missing = not a node
+**   nt_status   present (also non-CR/non-PD, stable), absent (also CR,
+**               disappeared), unequivocal progression (also unequivocal
+**               PD, progression, PD), not assessed (also NE, not
+**               evaluable, or missing)
+**   baseline    logical, 0/1 or yes/no/true/false/y/n: baseline records
+**   diameter, short_axis, viable, attenuation: numbers (mm, HU)
+*/
+typedef struct onc_lesion_columns {
+    const char *patient;
+    const char *day;
+    const char *start;
+    const char *lesion;
+    const char *type;
+    const char *organ;
+    const char *diameter;
+    const char *short_axis;
+    const char *node;
+    const char *viable;
+    const char *attenuation;
+    const char *nt_status;
+    const char *baseline;
+} onc_lesion_columns;
+
+typedef struct onc_lesion_data {
+    size_t n;                   /* records, one per row used */
+    onc_lesion_record *records; /* source_row = the frame's 1-based row */
+    int days_are_dates;         /* day held dates and no start was given:
+                                   days are days since 1970-01-01 */
+    int has_baseline_flag;      /* a baseline column was read */
+    char *source;               /* the frame's file, or NULL */
+    char *columns[13];          /* copies of the column names, in the order
+                                   of onc_lesion_columns */
+    char *text;                 /* storage for the records' strings */
+} onc_lesion_data;
+
+/*
+** Lesion records from the rows of df.  Rows with a missing patient,
+** lesion, day, start, type or baseline flag are left out and counted in
+** `excluded` (initialised here; may be NULL; release it with
+** onc_exclusions_clear() in any case) as "missing value in '<column>'".
+** A missing measurement is kept as "not measured" (NaN).
+** Errors, naming the file, row and column: ONC_ERR_USAGE for a column that
+** does not exist or has the wrong type (a measurement column read as text
+** names its first value that is not a number); ONC_ERR_DATA for an unknown
+** lesion type, non-target status or flag, a negative or infinite
+** measurement, an infinite attenuation or day.  The records do not refer to
+** df, which may be freed first.  Release with onc_lesion_data_free().
+*/
+onc_status onc_lesion_data_from_frame(const onc_frame *df,
+                                      const onc_lesion_columns *cols,
+                                      onc_lesion_data **out,
+                                      onc_exclusions *excluded, onc_error *err);
+
+void onc_lesion_data_free(onc_lesion_data *data);
+
+/*
+** An error of onc_response_evaluate() on data->records names the row and a
+** generic field ("kind", "diameter", "lesion"); rewrite it in place to name
+** the file and the frame's own column ("lesions.csv: row 7, column
+** 'lesion_type': ...").  Other errors are left as they are.
+*/
+void onc_lesion_data_locate_error(const onc_lesion_data *data, onc_error *err);
+
 /* "RECIST 1.1", "mRECIST", "Choi". */
 const char *onc_criteria_name(onc_criteria criteria);
+
+/* "earliest", "day", "flag". */
+const char *onc_baseline_rule_name(onc_baseline_rule rule);
 
 #ifdef __cplusplus
 }

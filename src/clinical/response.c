@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "oncostat/date.h"
 #include "oncostat/response.h"
 #include "clinical/response_internal.h"
 #include "core/internal.h"
@@ -43,6 +44,38 @@ const char *onc_criteria_name(onc_criteria criteria)
     case ONC_CRITERIA_CHOI: return "Choi";
     }
     return "?";
+}
+
+const char *onc_baseline_rule_name(onc_baseline_rule rule)
+{
+    switch (rule) {
+    case ONC_BASELINE_EARLIEST: return "earliest";
+    case ONC_BASELINE_DAY: return "day";
+    case ONC_BASELINE_FLAG: return "flag";
+    }
+    return "?";
+}
+
+void onc_response_options_init(onc_response_options *opt)
+{
+    if (opt == NULL)
+        return;
+    memset(opt, 0, sizeof *opt);
+    opt->criteria = ONC_CRITERIA_RECIST11;
+    opt->baseline = ONC_BASELINE_EARLIEST;
+}
+
+/* How a day reads in issues and reasons: "day 56", or "2021-04-26" when
+** the days are dates.  buf needs RESPONSE_DAY_LEN bytes. */
+#define RESPONSE_DAY_LEN 40
+
+static const char *response_day(const onc_response_options *opt, double day,
+                                char *buf)
+{
+    if (opt->days_are_dates && onc_date_format(day, buf, RESPONSE_DAY_LEN) == 10)
+        return buf;
+    snprintf(buf, RESPONSE_DAY_LEN, "day %g", day);
+    return buf;
 }
 
 /* ---- helpers shared with the criteria ---- */
@@ -164,6 +197,19 @@ static int response_cmp_key(const void *a, const void *b)
     c = strcmp(x->r->lesion, y->r->lesion);
     if (c != 0)
         return c;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Baseline records spread over several days: by lesion, then day. */
+static int response_cmp_lesion_day(const void *a, const void *b)
+{
+    const response_key *x = a, *y = b;
+    int c = strcmp(x->r->lesion, y->r->lesion);
+
+    if (c != 0)
+        return c;
+    if (x->r->day != y->r->day)
+        return x->r->day < y->r->day ? -1 : 1;
     return (x->index > y->index) - (x->index < y->index);
 }
 
@@ -362,8 +408,9 @@ static onc_status response_baseline(response_patient_work *w,
         } else if (r->kind == ONC_LESION_NONTARGET) {
             w->nontargets[w->n_nontargets++] = r->lesion;
         } else if ((st = response_issue(p, err, "lesion '%s' is marked new at the "
-                                        "baseline assessment (day %g); ignored",
-                                        r->lesion, r->day)) != ONC_OK) {
+                                        "baseline assessment (%s); ignored",
+                                        r->lesion, response_day(w->opt, r->day, d1)))
+                   != ONC_OK) {
             return st;
         }
     }
@@ -400,9 +447,10 @@ static onc_status response_baseline(response_patient_work *w,
     }
     if (w->n_targets == 0 && w->n_nontargets == 0)
         return response_issue(p, err, "missing baseline: no target or non-target "
-                              "lesion%s%s at the first assessment (day %g)",
+                              "lesion%s%s at the baseline assessment (%s)",
                               w->opt->organ ? " in " : "",
-                              w->opt->organ ? w->opt->organ : "", p->baseline_day);
+                              w->opt->organ ? w->opt->organ : "",
+                              response_day(w->opt, p->baseline_day, d1));
     if (w->n_targets == 0)
         return response_issue(p, err, "no target lesion at baseline: response "
                               "from non-target and new lesions only");
@@ -436,8 +484,9 @@ static onc_status response_followup(response_patient_work *w,
         size_t t;
         if (!response_in_scope(r, w->opt->organ)) {
             if (r->kind == ONC_LESION_NEW && r->organ == NULL &&
-                (st = response_issue(p, err, "new lesion '%s' at day %g has no "
-                                     "organ: not counted for %s", r->lesion, r->day,
+                (st = response_issue(p, err, "new lesion '%s' at %s has no "
+                                     "organ: not counted for %s", r->lesion,
+                                     response_day(w->opt, r->day, d1),
                                      w->opt->organ)) != ONC_OK)
                 return st;
             continue;
@@ -450,8 +499,8 @@ static onc_status response_followup(response_patient_work *w,
         if ((t = response_find_target(w, r->lesion)) != SIZE_MAX) {
             if (r->kind != ONC_LESION_TARGET &&
                 (st = response_issue(p, err, "lesion '%s' is a target at baseline "
-                                     "but not at day %g; its measurement is used",
-                                     r->lesion, r->day)) != ONC_OK)
+                                     "but not at %s; its measurement is used",
+                                     r->lesion, response_day(w->opt, r->day, d1))) != ONC_OK)
                 return st;
             w->value[t] = crit->measurement(r);
             w->hu[t] = r->attenuation;
@@ -466,9 +515,10 @@ static onc_status response_followup(response_patient_work *w,
             w->nt_record[t] = r;
             continue;
         }
-        if ((st = response_issue(p, err, "lesion '%s' at day %g was not recorded "
+        if ((st = response_issue(p, err, "lesion '%s' at %s was not recorded "
                                  "at baseline; ignored (a new lesion must be "
-                                 "marked new)", r->lesion, r->day)) != ONC_OK)
+                                 "marked new)", r->lesion,
+                                 response_day(w->opt, r->day, d1))) != ONC_OK)
             return st;
     }
 
@@ -481,8 +531,8 @@ static onc_status response_followup(response_patient_work *w,
         if (isnan(w->value[i])) {
             all_resolved = 0;
             if ((st = response_issue(p, err, "target lesion '%s' not measured at "
-                                     "day %g (NE unless PD)", b->lesion,
-                                     a->day)) != ONC_OK)
+                                     "%s (NE unless PD)", b->lesion,
+                                     response_day(w->opt, a->day, d1))) != ONC_OK)
                 return st;
             continue;
         }
@@ -619,8 +669,9 @@ static void response_best(onc_response_patient *p, const onc_response_assessment
                 (j = response_confirmation(a, i, end, ONC_RESP_CR, opt->confirm_days)) != SIZE_MAX) {
                 p->best = ONC_RESP_CR;
                 p->best_day = a[i].day;
-                snprintf(why, cap, "CR at day %g confirmed by CR at day %g "
-                         "(>= %g days later)", a[i].day, a[j].day, opt->confirm_days);
+                snprintf(why, cap, "CR at %s confirmed by CR at %s "
+                         "(>= %g days later)", response_day(opt, a[i].day, d1),
+                         response_day(opt, a[j].day, d2), opt->confirm_days);
                 return;
             }
         for (i = 0; i < end; i++)
@@ -628,10 +679,11 @@ static void response_best(onc_response_patient *p, const onc_response_assessment
                 (j = response_confirmation(a, i, end, ONC_RESP_PR, opt->confirm_days)) != SIZE_MAX) {
                 p->best = ONC_RESP_PR;
                 p->best_day = a[i].day;
-                snprintf(why, cap, "PR: %s at day %g confirmed by %s at day %g "
+                snprintf(why, cap, "PR: %s at %s confirmed by %s at %s "
                          "(>= %g days later)", onc_response_name(a[i].response),
-                         a[i].day, onc_response_name(a[j].response), a[j].day,
-                         opt->confirm_days);
+                         response_day(opt, a[i].day, d1),
+                         onc_response_name(a[j].response),
+                         response_day(opt, a[j].day, d2), opt->confirm_days);
                 return;
             }
     } else {
@@ -639,14 +691,16 @@ static void response_best(onc_response_patient *p, const onc_response_assessment
             if (a[i].response == ONC_RESP_CR) {
                 p->best = ONC_RESP_CR;
                 p->best_day = a[i].day;
-                snprintf(why, cap, "CR at day %g (no confirmation required)", a[i].day);
+                snprintf(why, cap, "CR at %s (no confirmation required)",
+                         response_day(opt, a[i].day, d1));
                 return;
             }
         for (i = 0; i < end; i++)
             if (a[i].response == ONC_RESP_PR) {
                 p->best = ONC_RESP_PR;
                 p->best_day = a[i].day;
-                snprintf(why, cap, "PR at day %g (no confirmation required)", a[i].day);
+                snprintf(why, cap, "PR at %s (no confirmation required)",
+                         response_day(opt, a[i].day, d1));
                 return;
             }
     }
@@ -664,11 +718,11 @@ static void response_best(onc_response_patient *p, const onc_response_assessment
         p->best = ONC_RESP_SD;
         p->best_day = a[i].day;
         if (a[i].response == ONC_RESP_SD)
-            snprintf(why, cap, "SD at day %g%s", a[i].day,
+            snprintf(why, cap, "SD at %s%s", response_day(opt, a[i].day, d1),
                      opt->min_sd_days > 0.0 ? " (minimum duration met)" : "");
         else
-            snprintf(why, cap, "SD: %s at day %g not confirmed%s",
-                     onc_response_name(a[i].response), a[i].day,
+            snprintf(why, cap, "SD: %s at %s not confirmed%s",
+                     onc_response_name(a[i].response), response_day(opt, a[i].day, d1),
                      opt->min_sd_days > 0.0 ? " (minimum SD duration met)" : "");
         return;
     }
@@ -676,24 +730,145 @@ static void response_best(onc_response_patient *p, const onc_response_assessment
         p->best = ONC_RESP_PD;
         p->best_day = a[end - 1].day;
         if (early != SIZE_MAX)
-            snprintf(why, cap, "PD at day %g; %s at day %g was before the minimum "
-                     "SD duration of %g days", a[end - 1].day,
-                     onc_response_name(a[early].response), a[early].day,
-                     opt->min_sd_days);
+            snprintf(why, cap, "PD at %s; %s at %s was before the minimum "
+                     "SD duration of %g days", response_day(opt, a[end - 1].day, d1),
+                     onc_response_name(a[early].response),
+                     response_day(opt, a[early].day, d2), opt->min_sd_days);
         else
-            snprintf(why, cap, "PD at day %g", a[end - 1].day);
+            snprintf(why, cap, "PD at %s", response_day(opt, a[end - 1].day, d1));
         return;
     }
     p->best = ONC_RESP_NE;
     if (early != SIZE_MAX)
-        snprintf(why, cap, "NE: %s at day %g was before the minimum SD duration "
+        snprintf(why, cap, "NE: %s at %s was before the minimum SD duration "
                  "of %g days and nothing later was evaluable",
-                 onc_response_name(a[early].response), a[early].day,
-                 opt->min_sd_days);
+                 onc_response_name(a[early].response),
+                 response_day(opt, a[early].day, d1), opt->min_sd_days);
     else if (n == 0)
         snprintf(why, cap, "NE: no assessment after baseline");
     else
         snprintf(why, cap, "NE: no evaluable assessment after baseline");
+}
+
+/*
+** How many of a patient's records k[0..nk) (sorted by day) form the
+** baseline under opt->baseline; they are always the first *nb.  Under
+** ONC_BASELINE_FLAG, a flagged record on or after the day of an unflagged
+** one is an error: the flags contradict the days.
+*/
+static onc_status response_split_baseline(const onc_response_options *opt,
+                                          const response_key *k, size_t nk,
+                                          size_t *nb, onc_error *err)
+{
+    size_t i, last_base = SIZE_MAX, first_fu = SIZE_MAX;
+
+    *nb = 0;
+    switch (opt->baseline) {
+    case ONC_BASELINE_EARLIEST:
+        while (*nb < nk && k[*nb].r->day == k[0].r->day)
+            (*nb)++;
+        return ONC_OK;
+    case ONC_BASELINE_DAY:
+        while (*nb < nk && k[*nb].r->day <= 0.0)
+            (*nb)++;
+        return ONC_OK;
+    case ONC_BASELINE_FLAG:
+        break;
+    }
+    for (i = 0; i < nk; i++) {
+        if (k[i].r->is_baseline) {
+            last_base = i;
+            (*nb)++;
+        } else if (first_fu == SIZE_MAX) {
+            first_fu = i;
+        }
+    }
+    if (last_base != SIZE_MAX && first_fu != SIZE_MAX &&
+        k[last_base].r->day >= k[first_fu].r->day)
+        return onc_error_set(err, ONC_ERR_DATA, NULL, response_row(&k[last_base]),
+                             0, "baseline", "patient '%s': lesion '%s' is marked "
+                             "baseline at %s, but lesion '%s' (row %zu) is a "
+                             "follow-up record at %s; baseline records must "
+                             "precede every follow-up", k[last_base].r->patient,
+                             k[last_base].r->lesion,
+                             response_day(opt, k[last_base].r->day, d1),
+                             k[first_fu].r->lesion, response_row(&k[first_fu]),
+                             response_day(opt, k[first_fu].r->day, d2));
+    return ONC_OK;
+}
+
+/*
+** A patient with records but no baseline (DAY or FLAG rule): the targets
+** are unknown, so every assessment is NE.  Re-basing on the first
+** follow-up would hide the gap and overstate the response.
+*/
+static onc_status response_no_baseline(const onc_response_options *opt,
+                                       const response_key *k, size_t nk,
+                                       onc_response_patient *p,
+                                       size_t patient_index,
+                                       onc_response_assessment *a, onc_error *err)
+{
+    size_t i, n_days = 0;
+
+    p->missing_baseline = 1;
+    p->baseline_day = p->baseline_sum = NAN;
+    p->best = ONC_RESP_NE;
+    p->best_day = p->best_change_pct = p->first_pd_day = NAN;
+    for (i = 0; i < nk; i++) {
+        onc_response_assessment *cur = &a[n_days];
+        if (i == 0 || k[i].r->day != k[i - 1].r->day) {
+            memset(cur, 0, sizeof *cur);
+            cur->patient = patient_index;
+            cur->day = k[i].r->day;
+            cur->sum = cur->change_baseline_pct = cur->nadir = NAN;
+            cur->change_nadir_pct = cur->change_nadir_mm = NAN;
+            cur->attenuation = cur->attenuation_change_pct = NAN;
+            cur->response = ONC_RESP_NE;
+            snprintf(cur->rule, sizeof cur->rule, "NE: missing baseline");
+            n_days++;
+        }
+        if (k[i].r->kind == ONC_LESION_NEW && response_in_scope(k[i].r, opt->organ))
+            a[n_days - 1].new_lesion = 1;
+    }
+    p->n_assessments = n_days;
+    snprintf(p->reason, sizeof p->reason, "NE: missing baseline (first "
+             "assessment at %s is a follow-up)", response_day(opt, k[0].r->day, d1));
+    return response_issue(p, err, "missing baseline: %s (first assessment at "
+                          "%s); every assessment is NE",
+                          opt->baseline == ONC_BASELINE_DAY
+                              ? "no assessment at day <= 0"
+                              : "no record flagged as baseline",
+                          d1);
+}
+
+/*
+** The baseline records k[0..nb) spread over several days: one record per
+** lesion, the latest, written to out[0..*n_out) sorted by lesion.
+*/
+static onc_status response_merge_baseline(const onc_response_options *opt,
+                                          const response_key *k, size_t nb,
+                                          response_key *out, size_t *n_out,
+                                          onc_response_patient *p, onc_error *err)
+{
+    size_t i, n = 0;
+    onc_status st;
+
+    memcpy(out, k, nb * sizeof *out);
+    qsort(out, nb, sizeof *out, response_cmp_lesion_day);
+    for (i = 0; i < nb; i++) {
+        if (i + 1 < nb && strcmp(out[i].r->lesion, out[i + 1].r->lesion) == 0) {
+            if ((st = response_issue(p, err, "lesion '%s' is recorded at baseline "
+                                     "on %s and %s; the later record "
+                                     "is used", out[i].r->lesion,
+                                     response_day(opt, out[i].r->day, d1),
+                                     response_day(opt, out[i + 1].r->day, d2))) != ONC_OK)
+                return st;
+            continue;
+        }
+        out[n++] = out[i];
+    }
+    *n_out = n;
+    return ONC_OK;
 }
 
 /* All records of one patient, k[0..nk) sorted by day and lesion; the
@@ -705,7 +880,8 @@ static onc_status response_patient(const response_criteria *crit,
                                    onc_response_assessment *a, onc_error *err)
 {
     response_patient_work w;
-    size_t nb = 0, i, n_fu = 0;
+    response_key *merged = NULL;
+    size_t nb = 0, n_base, i, n_fu = 0;
     double nadir;
     onc_response last = ONC_RESP_NE;    /* latest evaluable time point */
     onc_status st = ONC_OK;
@@ -713,9 +889,11 @@ static onc_status response_patient(const response_criteria *crit,
     memset(&w, 0, sizeof w);
     w.crit = crit;
     w.opt = opt;
-    p->baseline_day = k[0].r->day;
-    while (nb < nk && k[nb].r->day == p->baseline_day)
-        nb++;
+    if ((st = response_split_baseline(opt, k, nk, &nb, err)) != ONC_OK)
+        return st;
+    if (nb == 0)
+        return response_no_baseline(opt, k, nk, p, patient_index, a, err);
+    p->baseline_day = k[nb - 1].r->day;
     w.targets = onc_mallocarray(nb, sizeof *w.targets);
     w.nontargets = onc_mallocarray(nb, sizeof *w.nontargets);
     w.value = onc_mallocarray(nb, sizeof *w.value);
@@ -726,7 +904,19 @@ static onc_status response_patient(const response_criteria *crit,
         st = onc_error_set(err, ONC_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
         goto cleanup;
     }
-    if ((st = response_baseline(&w, k, nb, p, err)) != ONC_OK)
+    if (k[0].r->day != p->baseline_day) {
+        merged = onc_mallocarray(nb, sizeof *merged);
+        if (merged == NULL) {
+            st = onc_error_set(err, ONC_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
+            goto cleanup;
+        }
+        if ((st = response_merge_baseline(opt, k, nb, merged, &n_base, p, err)) != ONC_OK)
+            goto cleanup;
+        st = response_baseline(&w, merged, n_base, p, err);
+    } else {
+        st = response_baseline(&w, k, nb, p, err);
+    }
+    if (st != ONC_OK)
         goto cleanup;
 
     /* the baseline assessment */
@@ -775,6 +965,7 @@ static onc_status response_patient(const response_criteria *crit,
     response_best(p, a + 1, n_fu, opt);
 
 cleanup:
+    free(merged);
     free(w.targets);
     free(w.nontargets);
     free(w.value);
@@ -858,6 +1049,10 @@ onc_status onc_response_evaluate(const onc_lesion_record *rec, size_t n,
                              "confirmation and minimum SD durations must be "
                              "0 or more days (got %g and %g)",
                              opt->confirm_days, opt->min_sd_days);
+    if (opt->baseline != ONC_BASELINE_EARLIEST && opt->baseline != ONC_BASELINE_DAY &&
+        opt->baseline != ONC_BASELINE_FLAG)
+        return onc_error_set(err, ONC_ERR_USAGE, NULL, 0, 0, NULL,
+                             "unknown baseline rule %d", (int)opt->baseline);
 
     keys = onc_mallocarray(n ? n : 1, sizeof *keys);
     if (keys == NULL)
@@ -877,9 +1072,10 @@ onc_status onc_response_evaluate(const onc_lesion_record *rec, size_t n,
             strcmp(keys[i].r->lesion, keys[i - 1].r->lesion) == 0) {
             st = onc_error_set(err, ONC_ERR_DATA, NULL, response_row(&keys[i]), 0,
                                "lesion", "lesion '%s' of patient '%s' appears "
-                               "twice at day %g (also at row %zu)",
+                               "twice at %s (also at row %zu)",
                                keys[i].r->lesion, keys[i].r->patient,
-                               keys[i].r->day, response_row(&keys[i - 1]));
+                               response_day(opt, keys[i].r->day, d1),
+                               response_row(&keys[i - 1]));
             goto cleanup;
         }
         if (i == 0 || strcmp(keys[i].r->patient, keys[i - 1].r->patient) != 0)
@@ -909,6 +1105,7 @@ onc_status onc_response_evaluate(const onc_lesion_record *rec, size_t n,
     if (res == NULL)
         goto nomem;
     res->criteria = opt->criteria;
+    res->baseline = opt->baseline;
     res->confirm_days = opt->confirm_days;
     res->min_sd_days = opt->min_sd_days;
     if (opt->organ != NULL && (res->organ = onc_strdup(opt->organ)) == NULL)
@@ -933,6 +1130,9 @@ onc_status onc_response_evaluate(const onc_lesion_record *rec, size_t n,
         pos += p->n_assessments;
         res->best_count[p->best]++;
     }
+    /* Baseline records on several days merge into one assessment, so
+    ** fewer assessments than days may have been used. */
+    res->n_assessments = pos;
     goto cleanup;
 
 nomem:

@@ -48,6 +48,13 @@
 #include "oncostat/io.h"
 #include "core/internal.h"
 
+/* For the few per-cell helpers the compiler would otherwise call. */
+#if defined(__GNUC__)
+#define CSV_HOT inline __attribute__((always_inline))
+#else
+#define CSV_HOT inline
+#endif
+
 /* Layout of one cell of the block index (see the file comment). */
 #define CSV_LEN_MASK ((uint64_t)ONC_CSV_LIMIT_CELL_BYTES)
 #define CSV_ESCAPED ((uint64_t)1 << 23)
@@ -348,6 +355,14 @@ static inline uint64_t csv_zero_bytes(uint64_t v)
 {
     return (v - CSV_ONES) & ~v & CSV_HIGHS;
 }
+
+/* The high bit of every zero byte of v, exactly (no carry crosses bytes). */
+static inline uint64_t csv_exact_zero_bytes(uint64_t v)
+{
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7Full;
+
+    return ~(((v & low7) + low7) | v | low7);
+}
 #endif
 
 /*
@@ -383,6 +398,56 @@ static inline size_t csv_run_end(const unsigned char *u, size_t len, size_t pos,
         pos++;
     return pos;
 }
+
+/*
+** Scan a whole row of plain fields -- no quote, NUL or non-ASCII byte --
+** eight bytes at a time, storing each field's cell at slot, slot + stride,
+** ...  Returns the position just past the row's line feed, or 0 when the
+** row is not that simple (a quote or special byte, a wrong number of
+** fields, a field over the cap, or no line feed in reach): the caller then
+** reads it field by field, which also finds and reports any problem.
+*/
+#ifdef CSV_SWAR
+static inline size_t csv_plain_row(const unsigned char *u, size_t pos, size_t len,
+                                   uint64_t sep_bytes, uint64_t *slot, size_t stride,
+                                   size_t n_cols, size_t max_cell)
+{
+    const uint64_t nl_bytes = CSV_ONES * '\n', quote_bytes = CSV_ONES * '"';
+    size_t p, start = pos, col = 0;
+
+    for (p = pos; p + 8 <= len; p += 8) {
+        uint64_t w, bounds, special, nl;
+
+        /* Separators must be found exactly, since every one is used; for
+        ** line feeds and special bytes only the first matters (nothing
+        ** after the row's line feed is looked at), so the cheaper test
+        ** whose lowest bit is exact will do. */
+        memcpy(&w, u + p, 8);
+        nl = csv_zero_bytes(w ^ nl_bytes);
+        bounds = csv_exact_zero_bytes(w ^ sep_bytes) | nl;
+        special = csv_zero_bytes(w ^ quote_bytes) | (((w - CSV_ONES) | w) & CSV_HIGHS);
+        if (special != 0 && (nl == 0 || __builtin_ctzll(special) < __builtin_ctzll(nl)))
+            return 0;
+        for (; bounds != 0; bounds &= bounds - 1) {
+            size_t at = p + ((size_t)__builtin_ctzll(bounds) >> 3), stop = at;
+            int row_end = u[at] == '\n';
+
+            if (row_end && stop > start && u[stop - 1] == '\r')
+                stop--;
+            if (stop - start > max_cell)
+                return 0;
+            *slot = ((uint64_t)start << CSV_OFFSET_SHIFT) | (uint64_t)(stop - start);
+            if (row_end)
+                return col + 1 == n_cols ? at + 1 : 0;
+            if (++col == n_cols)
+                return 0;
+            slot += stride;
+            start = at + 1;
+        }
+    }
+    return 0;
+}
+#endif
 
 /* Length (2-4) of the UTF-8 sequence a lead byte announces, 0 if none. */
 static size_t csv_utf8_expected(unsigned char c)
@@ -777,7 +842,7 @@ static int csv_parse_number_strtod(const char *s, size_t n, char decimal, double
 ** "inf", "nan" and hexadecimal, which strtod would take).  The value equals
 ** strtod's on the same spelling (with '.' as the mark), bit for bit.
 */
-static inline int csv_parse_number(const char *s, size_t n, char decimal, double *out)
+static CSV_HOT int csv_parse_number(const char *s, size_t n, char decimal, double *out)
 {
     static const double pow10[23] = {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
@@ -988,9 +1053,9 @@ static onc_status csv_strset_insert(csv_strset *set, const char *s, size_t n, ui
 ** At most INT32_MAX distinct values (factor codes are int32_t):
 ** ONC_ERR_LIMIT beyond.  The lookup is inline: it is the common case.
 */
-static inline onc_status csv_strset_add(csv_strset *set, const char *s, size_t n,
-                                        size_t row, uint64_t offset, uint32_t *index,
-                                        int *added)
+static CSV_HOT onc_status csv_strset_add(csv_strset *set, const char *s, size_t n,
+                                         size_t row, uint64_t offset, uint32_t *index,
+                                         int *added)
 {
     uint64_t h = csv_hash(s, n);
     size_t at, mask = set->n_slots - 1;
@@ -1605,6 +1670,20 @@ static onc_status csv_read_rows(csv_reader *rd, size_t limit)
         line = row_line = rd->line;
         row_start = pos = rd->pos;
         slot = rd->cells + (rd->n_rows - rd->block_row0);
+#ifdef CSV_SWAR
+        if (pos < safe_end) {
+            size_t next = csv_plain_row(u, pos, len, sep_bytes, slot, stride, n_cols, max_cell);
+            if (next != 0) {
+                rd->pos = next;
+                rd->line = line + 1;
+                rd->n_rows++;
+                if (rd->n_rows - rd->block_row0 == rd->block_cap &&
+                    (rc = csv_convert_block(rd)) != ONC_OK)
+                    return rc;
+                continue;
+            }
+        }
+#endif
         for (;;) {
             size_t start = pos, stop_at;
 

@@ -120,6 +120,32 @@ void km_render_count(double v, char *buf, size_t cap)
         snprintf(buf, cap, "%.1f", v);
 }
 
+void km_render_wrap(FILE *fp, const char *text, size_t width)
+{
+    size_t col = 0;
+    const char *p = text;
+
+    while (*p) {
+        const char *end = p;
+        size_t len;
+
+        while (*end && *end != ' ')
+            end++;
+        len = (size_t)(end - p);
+        if (col > 0 && col + 1 + len > width) {
+            fputc('\n', fp);
+            col = 0;
+        } else if (col > 0) {
+            fputc(' ', fp);
+            col++;
+        }
+        fwrite(p, 1, len, fp);
+        col += len;
+        p = *end ? end + 1 : end;
+    }
+    fputc('\n', fp);
+}
+
 onc_status km_render_table(const onc_table *t, onc_output_mode mode, FILE *fp)
 {
     return mode == ONC_OUTPUT_CSV ? onc_table_write_csv(t, fp)
@@ -217,7 +243,8 @@ static void km_method_text(const onc_km_report *r, char *buf, size_t cap)
              "restricted mean with Miller's variance",
              f->has_entry ? " with delayed entry (left truncation)" : "",
              variance, 100.0 * f->conf_level, scale,
-             r->median_spss ? "; SPSS-style Wald median interval also given"
+             r->median_spss ? "; the median's interval as SPSS prints it "
+                              "(Wald, Greenwood SE over a density estimate)"
                             : "");
 }
 
@@ -532,8 +559,8 @@ static onc_status km_group_table(const onc_km_report *r, onc_output_mode mode,
         snprintf(head.text[col++], KM_RENDER_CELL, "median_lower");
         snprintf(head.text[col++], KM_RENDER_CELL, "median_upper");
     } else {
-        snprintf(head.text[col++], KM_RENDER_CELL, "Median (%g%% CI)",
-                 100.0 * f->conf_level);
+        snprintf(head.text[col++], KM_RENDER_CELL, "Median (%g%% CI%s)",
+                 100.0 * f->conf_level, r->median_spss ? ", SPSS" : "");
     }
     for (i = 0; i < c0->n_quantiles; i++) {
         double p = c0->quantiles[i].p;
@@ -759,8 +786,8 @@ static onc_status km_render_differences(const onc_km_report *r, FILE *fp)
         onc_table_free(t);
         return ONC_ERR_NOMEM;
     }
-    fprintf(fp, "\nDifference in survival, %s minus %s (%g%% CI, Greenwood "
-                "standard errors, independent groups):\n",
+    fprintf(fp, "\nDifference in survival, %s minus %s (%g%% CI, groups "
+                "independent):\n",
             km_render_label(&r->groups, r->difference_group, a, sizeof a),
             km_render_label(&r->groups, r->difference_reference, b, sizeof b),
             100.0 * r->fit->conf_level);
@@ -833,6 +860,7 @@ static onc_status km_render_text(const onc_km_report *r, FILE *fp)
 {
     onc_table *t = NULL;
     char method[1024], lm[48];
+    size_t len;
     onc_status rc;
 
     km_method_text(r, method, sizeof method);
@@ -842,7 +870,13 @@ static onc_status km_render_text(const onc_km_report *r, FILE *fp)
         fprintf(fp, "Landmark analysis at %s: patients under follow-up at %s, "
                     "time counted from it.\n", lm, lm);
     }
-    fprintf(fp, "%s.\n\n", method);
+    len = strlen(method);
+    if (len + 1 < sizeof method) {
+        method[len] = '.';
+        method[len + 1] = '\0';
+    }
+    km_render_wrap(fp, method, 78);
+    fputc('\n', fp);
     rc = km_group_table(r, ONC_OUTPUT_TEXT, &t);
     if (rc == ONC_OK)
         rc = onc_table_write_text(t, fp);

@@ -43,6 +43,10 @@ void km_render_fixed(double v, int decimals, char *buf, size_t cap);
 /* A count: whole, or one decimal when case weights made it fractional. */
 void km_render_count(double v, char *buf, size_t cap);
 
+/* Print text broken at spaces into lines of at most `width` columns
+** (counted in bytes; the method texts are ASCII). */
+void km_render_wrap(FILE *fp, const char *text, size_t width);
+
 /* Write a table in the given mode (TEXT aligned, CSV). */
 onc_status km_render_table(const onc_table *t, onc_output_mode mode, FILE *fp);
 

@@ -362,6 +362,7 @@ static onc_status logrank_render_text(const onc_logrank_report *r, FILE *fp)
     const onc_logrank_result *x = r->result;
     onc_table *t = NULL;
     char method[512], p[32], lm[48];
+    size_t len;
     onc_status rc;
     size_t g;
 
@@ -373,7 +374,13 @@ static onc_status logrank_render_text(const onc_logrank_report *r, FILE *fp)
         fprintf(fp, "Landmark analysis at %s: patients under follow-up at %s, "
                     "time counted from it.\n", lm, lm);
     }
-    fprintf(fp, "%s.\n\n", method);
+    len = strlen(method);
+    if (len + 1 < sizeof method) {
+        method[len] = '.';
+        method[len + 1] = '\0';
+    }
+    km_render_wrap(fp, method, 78);
+    fputc('\n', fp);
     rc = logrank_group_table(r, ONC_OUTPUT_TEXT, &t);
     if (rc == ONC_OK)
         rc = onc_table_write_text(t, fp);

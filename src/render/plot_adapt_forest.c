@@ -117,7 +117,11 @@ static void forest_set_estimate(onc_plot_forest_table *t, size_t i, const onc_co
     t->se[i] = fit->robust && fit->robust_se != NULL ? fit->robust_se[j] : fit->se[j];
     t->p_value[i] = fit->p_value[j];
     t->infinite[i] = infinite;
-    if (aliased || infinite || !isfinite(fit->hr[j]) || !(fit->hr[j] > 0)) {
+    /* An interval unbounded on both sides (the lower limit underflows to 0,
+    ** the upper overflows) comes from a monotone likelihood that R does not
+    ** always flag: its estimate means nothing either. */
+    if (aliased || infinite || !isfinite(fit->hr[j]) || !(fit->hr[j] > 0) ||
+        (!(fit->lower[j] > 0) && !isfinite(fit->upper[j]))) {
         r->hr = r->lower = r->upper = NAN;
         return;
     }
@@ -160,8 +164,7 @@ onc_status onc_plot_forest_from_cox(const onc_cox_fit *fit, const onc_cox_data *
                                     onc_plot_forest_table **out, onc_error *err)
 {
     onc_plot_forest_table *t = NULL;
-    size_t j, k, n_rows = 0, row = 0;
-    onc_status st = ONC_OK;
+    size_t j;
 
     if (out == NULL)
         return onc_error_set(err, ONC_ERR_USAGE, NULL, 0, 0, NULL,
@@ -172,67 +175,37 @@ onc_status onc_plot_forest_from_cox(const onc_cox_fit *fit, const onc_cox_data *
         return onc_error_set(err, ONC_ERR_USAGE, NULL, 0, 0, NULL,
                              "forest rows: a fitted model with at least one coefficient, "
                              "its data and its column names are required");
-    /* Count the rows: a header before each factor term with several
-    ** contrast columns. */
-    for (j = 0; j < fit->p; j = k) {
-        for (k = j + 1; k < fit->p && strcmp(cols[k].term, cols[j].term) == 0; k++)
-            ;
-        n_rows += k - j;
-        if (k - j > 1 && cols[j].level != NULL && strchr(cols[j].term, ':') == NULL)
-            n_rows++;
-    }
-    if (n_rows > FOREST_ADAPT_MAX_ROWS)
+    /* One row per coefficient and no headers: the figure indents every row
+    ** after a header, which would put the terms that follow a factor under
+    ** it. */
+    if (fit->p > FOREST_ADAPT_MAX_ROWS)
         return onc_error_set(err, ONC_ERR_LIMIT, NULL, 0, 0, NULL,
                              "forest rows: the model has %zu coefficients; a forest plot "
                              "shows at most %d rows", fit->p, FOREST_ADAPT_MAX_ROWS);
-    t = forest_table_new(n_rows);
+    t = forest_table_new(fit->p);
     if (t == NULL)
         goto nomem;
-    for (j = 0; j < fit->p; j = k) {
+    for (j = 0; j < fit->p; j++) {
         const onc_model_column *c = &cols[j];
-        int factor = c->level != NULL && strchr(c->term, ':') == NULL;
-        size_t m;
+        int factor = c->level != NULL && strchr(c->term, ':') == NULL, ok;
 
-        for (k = j + 1; k < fit->p && strcmp(cols[k].term, c->term) == 0; k++)
-            ;
-        if (factor && k - j > 1) {
-            t->rows[row].is_header = 1;
-            if (c->reference != NULL ? forest_label(t, row, "%s (vs %s)", c->variable,
-                                                    c->reference) != 0
-                                     : forest_label(t, row, "%s", c->variable) != 0)
-                goto nomem;
-            row++;
-            for (m = j; m < k; m++, row++) {
-                if (forest_label(t, row, "%s", cols[m].level) != 0)
-                    goto nomem;
-                forest_count(d, m, &t->rows[row]);
-                forest_set_estimate(t, row, fit, m);
-            }
-            continue;
-        }
-        for (m = j; m < k; m++, row++) {
-            const onc_model_column *cm = &cols[m];
-            int ok;
-            if (factor && cm->reference != NULL)
-                ok = forest_label(t, row, "%s (%s vs %s)", cm->variable, cm->level,
-                                  cm->reference);
-            else if (factor)
-                ok = forest_label(t, row, "%s %s", cm->variable, cm->level);
-            else
-                ok = forest_label(t, row, "%s", cm->name);
-            if (ok != 0)
-                goto nomem;
-            forest_count(d, m, &t->rows[row]);
-            forest_set_estimate(t, row, fit, m);
-        }
+        if (factor && c->reference != NULL)
+            ok = forest_label(t, j, "%s (%s vs %s)", c->variable, c->level, c->reference);
+        else if (factor)
+            ok = forest_label(t, j, "%s %s", c->variable, c->level);
+        else
+            ok = forest_label(t, j, "%s", c->name);
+        if (ok != 0)
+            goto nomem;
+        forest_count(d, j, &t->rows[j]);
+        forest_set_estimate(t, j, fit, j);
     }
     *out = t;
     return ONC_OK;
 
 nomem:
     onc_plot_forest_table_free(t);
-    st = onc_error_set(err, ONC_ERR_NOMEM, NULL, 0, 0, NULL, "forest rows: out of memory");
-    return st;
+    return onc_error_set(err, ONC_ERR_NOMEM, NULL, 0, 0, NULL, "forest rows: out of memory");
 }
 
 /* ------------------------------------------------------------------ */

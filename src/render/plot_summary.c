@@ -57,11 +57,10 @@ static void summary_exact(double v, char *buf, size_t cap)
 }
 
 /* A time for people: whole numbers as they are, else three significant
-** digits without trailing zeros ("2.5", "13.4", "0.125"). */
+** digits ("2.50", "13.4", "0.125"; "12.0" is not the whole number 12). */
 static void summary_time(double v, const char *na, char *buf, size_t cap)
 {
     int decimals;
-    size_t len;
 
     if (!isfinite(v)) {
         snprintf(buf, cap, "%s", na);
@@ -77,13 +76,6 @@ static void summary_time(double v, const char *na, char *buf, size_t cap)
     if (decimals > 3)
         decimals = 3;
     snprintf(buf, cap, "%.*f", decimals, v);
-    if (decimals > 0 && strchr(buf, '.') != NULL) {
-        len = strlen(buf);
-        while (len > 0 && buf[len - 1] == '0')
-            buf[--len] = '\0';
-        if (len > 0 && buf[len - 1] == '.')
-            buf[--len] = '\0';
-    }
 }
 
 /* A hazard ratio with its interval as in the forest plot: 0.59 (0.42–0.82). */
@@ -698,7 +690,8 @@ static onc_status waterfall_row(onc_table *t, summary_row *row, const char *name
     return onc_table_add_row(t, row->ptr);
 }
 
-/* Per category (in order of first appearance) and for all patients:
+/* Per category (the legend's order, then order of appearance) and for all
+** patients:
 ** patients, median and range of the change. */
 static onc_status waterfall_text(const onc_plot_waterfall_summary *s, FILE *fp)
 {
@@ -727,15 +720,17 @@ static onc_status waterfall_text(const onc_plot_waterfall_summary *s, FILE *fp)
     fputc('\n', fp);
     if ((rc = summary_table_new(4, head, align, &t)) != ONC_OK)
         goto cleanup;
-    for (i = 0; i < s->n_bars && rc == ONC_OK; i++) {
-        const char *cat = s->bars[i].category;
-        if (done[i])
-            continue;
-        for (k = i, m = 0; k < s->n_bars; k++)
-            if (summary_same_text(cat, s->bars[k].category)) {
+    /* the legend's categories first, then any others as they come */
+    for (i = 0; i < s->n_categories + s->n_bars && rc == ONC_OK; i++) {
+        const char *cat = i < s->n_categories ? s->categories[i]
+                                              : s->bars[i - s->n_categories].category;
+        for (k = 0, m = 0; k < s->n_bars; k++)
+            if (!done[k] && summary_same_text(cat, s->bars[k].category)) {
                 done[k] = 1;
                 v[m++] = s->bars[k].change;
             }
+        if (m == 0)
+            continue;
         rc = waterfall_row(t, &row, cat != NULL ? cat : "(none)", v, m);
         n_categories++;
     }
@@ -822,7 +817,8 @@ onc_status onc_plot_waterfall_summary_render(const onc_plot_waterfall_summary *s
     size_t *order;
     onc_status rc;
 
-    if (s == NULL || fp == NULL || s->path == NULL || (s->n_bars > 0 && s->bars == NULL))
+    if (s == NULL || fp == NULL || s->path == NULL || (s->n_bars > 0 && s->bars == NULL) ||
+        (s->n_categories > 0 && s->categories == NULL))
         return ONC_ERR_USAGE;
     if (mode == ONC_OUTPUT_TEXT)
         return summary_finish(fp, waterfall_text(s, fp));

@@ -38,9 +38,9 @@ typedef struct flow_mark {
 static onc_status located(onc_error *err, const onc_criterion *c, onc_status st,
                           const char *inner)
 {
-    char msg[900];
+    char msg[ONC_EXPR_MAX_LENGTH / 32 + 1400];
 
-    snprintf(msg, sizeof msg, "eligibility criterion '%s': %s", c->text, inner);
+    snprintf(msg, sizeof msg, "eligibility criterion '%.*s': %s", 256, c->text, inner);
     return onc_error_set(err, st, c->file, 0, c->line, NULL, "%s", msg);
 }
 

@@ -47,7 +47,10 @@ static const char css[] =
     "td{text-align:center}\n"
     "td:first-child{text-align:left}\n"
     "tbody tr:last-child td{border-bottom:1.2pt solid #000}\n"
-    "tr.group td{font-weight:bold;padding-top:5pt}\n"
+    "tr.group td{padding-top:5pt}\n"
+    "tr.group td:first-child{font-weight:bold}\n"
+    "tr{break-inside:avoid}\n"
+    "thead th.grp{border-bottom:0.5pt solid #000}\n"
     "tr.level td:first-child{padding-left:12pt}\n"
     ".tnote{font-family:'DejaVu Sans',Arial,sans-serif;font-size:7.5pt;color:#333;margin:2pt 0 12pt;"
     "text-align:left}\n"
@@ -68,7 +71,7 @@ static const char css[] =
     ".notes li{font-size:8.5pt;margin-bottom:2pt}\n"
     "footer{margin-top:18pt;font-size:8pt;color:#555;border-top:1px solid #bbb;padding-top:4pt}\n"
     "@media print{body{max-width:none;padding:0}section.page{break-before:page}"
-    "figure,table,.flow,.tnote{break-inside:avoid}h2,h3,caption{break-after:avoid}"
+    "figure,.flow,tr{break-inside:avoid}h2,h3,caption{break-after:avoid}"
     "thead{display:table-header-group}a{color:inherit;text-decoration:none}}\n";
 
 /* ---- escaping ---- */
@@ -108,16 +111,33 @@ static void escf(FILE *fp, const char *fmt, ...)
 /* "P = 0.032" or "P < 0.0001" */
 static void p_phrase(char *buf, size_t cap, double p)
 {
-    char v[32];
+    char v[24];
 
     onc_format_p(p, v, sizeof v);
     if (v[0] == '<')
-        snprintf(buf, cap, "P %s", v);
+        snprintf(buf, cap, "P < %s", v + 1);
     else
         snprintf(buf, cap, "P = %s", v);
 }
 
 /* ---- tables ---- */
+
+/* A column heading; "(n = 111)" goes on a line of its own. */
+static void header_cell(FILE *fp, const char *s)
+{
+    const char *n = strstr(s, " (n = ");
+    char head[256];
+
+    if (n == NULL || (size_t)(n - s) >= sizeof head) {
+        esc(fp, s);
+        return;
+    }
+    memcpy(head, s, (size_t)(n - s));
+    head[n - s] = '\0';
+    esc(fp, head);
+    fputs("<br>", fp);
+    esc(fp, n + 1);
+}
 
 static void write_table(FILE *fp, const report_table *t, size_t number)
 {
@@ -130,11 +150,30 @@ static void write_table(FILE *fp, const report_table *t, size_t number)
     fprintf(fp, "<col style=\"width:%.0f%%\">", first);
     if (t->n_cols > 1)
         fprintf(fp, "<col span=\"%zu\">", t->n_cols - 1);
-    fputs("</colgroup>\n<thead><tr>", fp);
-    for (k = 0; k < t->n_cols; k++) {
-        fputs("<th>", fp);
-        esc(fp, t->header[k]);
+    fputs("</colgroup>\n<thead>", fp);
+    if (t->group_span > 1 && t->n_groups > 0) {
+        /* Two header rows: the groups (arms), then their columns. */
+        fputs("<tr><th rowspan=\"2\">", fp);
+        esc(fp, t->header[0]);
         fputs("</th>", fp);
+        for (k = 0; k < t->n_groups; k++) {
+            fprintf(fp, "<th class=\"grp\" colspan=\"%zu\">", t->group_span);
+            header_cell(fp, t->group_header[k]);
+            fputs("</th>", fp);
+        }
+        fputs("</tr>\n<tr>", fp);
+        for (k = 1; k < t->n_cols; k++) {
+            fputs("<th>", fp);
+            header_cell(fp, t->header[k]);
+            fputs("</th>", fp);
+        }
+    } else {
+        fputs("<tr>", fp);
+        for (k = 0; k < t->n_cols; k++) {
+            fputs("<th>", fp);
+            header_cell(fp, t->header[k]);
+            fputs("</th>", fp);
+        }
     }
     fputs("</tr></thead>\n<tbody>\n", fp);
     for (i = 0; i < t->n_rows; i++) {
@@ -291,6 +330,16 @@ static void write_flow(FILE *fp, const onc_report *r)
 
 /* ---- prose ---- */
 
+/* A label inside a sentence: "Imatinib alone" becomes "imatinib alone",
+** "ECOG performance status" and "KIT exon 9" stay as they are. */
+static const char *in_sentence(const char *label, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s", label);
+    if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+        buf[0] = (char)(buf[0] - 'A' + 'a');
+    return buf;
+}
+
 static void patients_text(FILE *fp, const onc_report *r)
 {
     const onc_flow *f = r->flow;
@@ -306,9 +355,11 @@ static void patients_text(FILE *fp, const onc_report *r)
         fputs(")", fp);
     }
     escf(fp, " and %zu were analysed: ", f->n_eligible);
-    for (k = 0; k < r->n_arms; k++)
+    for (k = 0; k < r->n_arms; k++) {
+        char lab[256];
         escf(fp, "%s%zu received %s", k == 0 ? "" : k + 1 == r->n_arms ? " and " : ", ",
-             f->arm_n[k], r->arm_label[k]);
+             f->arm_n[k], in_sentence(r->arm_label[k], lab, sizeof lab));
+    }
     fputs(" (Figure 1). Their characteristics are shown in Table 1.</p>\n", fp);
 }
 
@@ -336,7 +387,11 @@ static void survival_text(FILE *fp, const onc_report *r, const report_endpoint *
             onc_format_human(q->upper, 1, "NR", hi, sizeof hi);
             snprintf(buf, sizeof buf, "%s %s (%d%% CI %s" EN_DASH "%s)", est, unit, pct, lo, hi);
         }
-        escf(fp, "%s%s with %s", k == 0 ? "" : k + 1 == r->n_arms ? " and " : ", ", buf, r->arm_label[k]);
+        {
+            char lab[256];
+            escf(fp, "%s%s with %s", k == 0 ? "" : k + 1 == r->n_arms ? " and " : ", ", buf,
+                 in_sentence(r->arm_label[k], lab, sizeof lab));
+        }
     }
     if (e->logrank != NULL && !e->logrank->singular && isfinite(e->logrank->p_value)) {
         p_phrase(buf, sizeof buf, e->logrank->p_value);
@@ -351,19 +406,21 @@ static void survival_text(FILE *fp, const onc_report *r, const report_endpoint *
     if (e->has_arm_cox && e->arm_cox.fitted) {
         const report_cox *c = &e->arm_cox;
         int first = 1;
-        escf(fp, " Compared with %s, the hazard ratio was ", r->arm_label[r->reference]);
+        char lab[256];
+        escf(fp, " Compared with %s, the hazard ratio was ",
+             in_sentence(r->arm_label[r->reference], lab, sizeof lab));
         for (k = 0; k < r->n_arms; k++) {
             if (k == r->reference)
                 continue;
             for (j = 0; j < c->n_hr; j++)
                 if (c->hr[j].level && strcmp(c->hr[j].level, r->arm_label[k]) == 0) {
-                    char hr[32], lo[32], hi[32], pp[32];
+                    char hr[32], lo[32], hi[32], pp[64];
                     onc_format_human(c->hr[j].hr, 2, "NE", hr, sizeof hr);
                     onc_format_human(c->hr[j].lower, 2, "NE", lo, sizeof lo);
                     onc_format_human(c->hr[j].upper, 2, "NE", hi, sizeof hi);
                     p_phrase(pp, sizeof pp, c->hr[j].p);
                     escf(fp, "%s%s (%d%% CI %s" EN_DASH "%s; %s) for %s", first ? "" : " and ",
-                         hr, pct, lo, hi, pp, r->arm_label[k]);
+                         hr, pct, lo, hi, pp, in_sentence(r->arm_label[k], lab, sizeof lab));
                     first = 0;
                 }
         }
@@ -376,6 +433,7 @@ static void cox_text(FILE *fp, const onc_report *r, const report_cox_set *cs, si
 {
     const report_cox *a = &cs->adjusted;
     size_t k, n_sig = 0;
+    int pct = (int)(100 * r->plan->conf_level + 0.5);
     const char *label = r->endpoints[cs->endpoint].plan->label;
     char lower[160];
 
@@ -402,16 +460,31 @@ static void cox_text(FILE *fp, const onc_report *r, const report_cox_set *cs, si
         fputs("the variables associated with the hazard at P &lt; 0.05 were ", fp);
         for (k = 0; k < a->n_hr; k++) {
             const report_hr *h = &a->hr[k];
-            char hr[32], lo[32], hi[32], pp[32];
+            char hr[32], lo[32], hi[32], pp[64], name[256], level[256], ref[256];
             if (!(h->p < 0.05))
                 continue;
             onc_format_human(h->hr, 2, "NE", hr, sizeof hr);
             onc_format_human(h->lower, 2, "NE", lo, sizeof lo);
             onc_format_human(h->upper, 2, "NE", hi, sizeof hi);
             p_phrase(pp, sizeof pp, h->p);
-            escf(fp, "%s%s%s%s%s (HR %s, %s" EN_DASH "%s; %s)", m == 0 ? "" : m + 1 == n_sig ? " and " : ", ",
-                 h->label, h->level ? " (" : "", h->level ? h->level : " per unit",
-                 h->level ? ")" : "", hr, lo, hi, pp);
+            in_sentence(h->label, name, sizeof name);
+            {
+                char *comma = strchr(name, ',');
+                if (comma != NULL)
+                    *comma = '\0';     /* "age, years" reads "age" */
+            }
+            if (h->level != NULL && h->reference != NULL)
+                escf(fp, "%s%s (%s vs %s: HR %s, %d%% CI %s" EN_DASH "%s; %s)",
+                     m == 0 ? "" : m + 1 == n_sig ? " and " : ", ", name,
+                     in_sentence(h->level, level, sizeof level),
+                     in_sentence(h->reference, ref, sizeof ref), hr, pct, lo, hi, pp);
+            else if (h->level != NULL)
+                escf(fp, "%s%s (%s: HR %s, %d%% CI %s" EN_DASH "%s; %s)",
+                     m == 0 ? "" : m + 1 == n_sig ? " and " : ", ", name,
+                     in_sentence(h->level, level, sizeof level), hr, pct, lo, hi, pp);
+            else
+                escf(fp, "%s%s (HR per unit %s, %d%% CI %s" EN_DASH "%s; %s)",
+                     m == 0 ? "" : m + 1 == n_sig ? " and " : ", ", name, hr, pct, lo, hi, pp);
             m++;
         }
         fputs(".", fp);
@@ -438,8 +511,9 @@ static void response_text(FILE *fp, const onc_report *r, size_t table, size_t fi
             onc_format_human(100 * rr->orr[k].estimate, 1, "NA", est, sizeof est);
             onc_format_human(100 * rr->orr[k].lower, 1, "NA", lo, sizeof lo);
             onc_format_human(100 * rr->orr[k].upper, 1, "NA", hi, sizeof hi);
+            char lab[256];
             escf(fp, "%s%s%% (%d%% CI %s" EN_DASH "%s) with %s", k == 0 ? "" : k + 1 == r->n_arms ? " and " : ", ",
-                 est, pct, lo, hi, r->arm_label[k]);
+                 est, pct, lo, hi, in_sentence(r->arm_label[k], lab, sizeof lab));
         }
         if (isfinite(rr->orr_p)) {
             p_phrase(buf, sizeof buf, rr->orr_p);
@@ -463,8 +537,11 @@ static void safety_text(FILE *fp, const onc_report *r, size_t table)
          "grade 3 or higher", ae->any.total.any_grade, ae->n_patients, ae->any.total.pct_any,
          ae->any.total.grade3_plus, ae->any.total.pct_grade3_plus);
     fputs(" (", fp);
-    for (k = 0; k < ae->n_arms; k++)
-        escf(fp, "%s%.1f%% with %s", k ? ", " : "", ae->any.arms[k].pct_grade3_plus, ae->arms[k]);
+    for (k = 0; k < ae->n_arms; k++) {
+        char lab[256];
+        escf(fp, "%s%.1f%% with %s", k ? ", " : "", ae->any.arms[k].pct_grade3_plus,
+             in_sentence(ae->arms[k], lab, sizeof lab));
+    }
     fprintf(fp, "; Table %zu).", table);
     if (shown > 0) {
         fputs(" The most frequent were ", fp);
@@ -478,10 +555,17 @@ static void safety_text(FILE *fp, const onc_report *r, size_t table)
         }
         fputs(".", fp);
     }
-    if (ae->n_grade5 == 0)
+    if (ae->n_grade5 == 0) {
         fputs(" No adverse event was fatal.", fp);
-    else
-        escf(fp, " %zu adverse event%s fatal.", ae->n_grade5, ae->n_grade5 == 1 ? " was" : "s were");
+    } else {
+        fputs(" Fatal adverse events: ", fp);
+        for (k = 0; k < ae->n_grade5; k++) {
+            char term[160];
+            escf(fp, "%s%s (patient %s)", k ? "; " : "",
+                 in_sentence(ae->grade5[k].term, term, sizeof term), ae->grade5[k].patient);
+        }
+        fputs(".", fp);
+    }
     fputs("</p>\n", fp);
 }
 

@@ -61,6 +61,7 @@ static const char *variable_name(const onc_report *r, const char *column)
 }
 
 static const char *lower_first(const char *s, char *buf, size_t cap);
+static const char *short_name(const char *s, char *buf, size_t cap);
 
 /* "progression or death": the event labels joined with commas and "or". */
 static void event_list(FILE *fp, int html, const onc_plan_endpoint *e)
@@ -82,11 +83,18 @@ static const char *lower_first(const char *s, char *buf, size_t cap)
     /* "ECOG" stays upper case; "Age, years" becomes "age". */
     if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
         buf[0] = (char)(buf[0] - 'A' + 'a');
-    {
-        char *comma = strchr(buf, ',');
-        if (comma != NULL)
-            *comma = '\0';
-    }
+    return buf;
+}
+
+/* A variable's label without its unit: "Age, years" reads "age". */
+static const char *short_name(const char *s, char *buf, size_t cap)
+{
+    char *comma;
+
+    lower_first(s, buf, cap);
+    comma = strchr(buf, ',');
+    if (comma != NULL)
+        *comma = '\0';
     return buf;
 }
 
@@ -106,19 +114,21 @@ onc_status onc_report_write_methods(const onc_report *r, int html, FILE *fp)
     /* Population. */
     putf(fp, html, "All %zu patients of the data set were screened", r->flow->n_screened);
     if (p->n_eligibility > 0) {
-        put(fp, html, " against the eligibility criteria in order (");
+        put(fp, html, "; patients were excluded, in this order, for ");
         for (k = 0; k < p->n_eligibility; k++)
-            putf(fp, html, "%s%s", k ? "; " : "", p->eligibility[k].criterion.text);
-        put(fp, html, "); a patient was excluded under the first criterion not met, and a patient "
-                      "whose criterion could not be assessed because of a missing value was excluded "
+            putf(fp, html, "%s%s", k == 0 ? "" : k + 1 == p->n_eligibility ? " or " : ", ",
+                 lower_first(p->eligibility[k].reason, buf, sizeof buf));
+        put(fp, html, ", each patient under the first reason that applied; a patient whose "
+                      "eligibility could not be assessed because of a missing value was excluded "
                       "and counted separately");
-    }
-    put(fp, html, ". Patients were analysed in the treatment arm recorded in the data. ");
+    }    put(fp, html, ". Patients were analysed in the treatment arm recorded in the data. ");
     /* Endpoints. */
     if (r->n_endpoints > 0) {
-        put(fp, html, "Time-to-event endpoints were derived from dates, with time zero ");
-        if (p->time_zero.text)
-            putf(fp, html, "the date in '%s'", p->time_zero.text);
+        put(fp, html, "Time-to-event endpoints were derived from dates");
+        if (p->time_zero_label)
+            putf(fp, html, ", from the %s", p->time_zero_label);
+        else if (p->time_zero.text)
+            putf(fp, html, ", from the date in '%s'", p->time_zero.text);
         put(fp, html, ": ");
         for (k = 0; k < r->n_endpoints; k++) {
             const report_endpoint *e = &r->endpoints[k];
@@ -170,7 +180,7 @@ onc_status onc_report_write_methods(const onc_report *r, int html, FILE *fp)
                 put(fp, html, ", and the multivariable model included ");
                 for (j = 0; j < p->n_cox_adjusted; j++)
                     putf(fp, html, "%s%s", j == 0 ? "" : j + 1 == p->n_cox_adjusted ? " and " : ", ",
-                         lower_first(variable_name(r, p->cox_adjusted[j].text), buf, sizeof buf));
+                         short_name(variable_name(r, p->cox_adjusted[j].text), buf, sizeof buf));
                 put(fp, html, " (complete cases)");
             }
             break;

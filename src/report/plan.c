@@ -1395,6 +1395,26 @@ const onc_plan_endpoint *onc_plan_find_endpoint(const onc_plan *plan, const char
     return NULL;
 }
 
+/* `time_zero: column` or `time_zero: {column: ..., label: ...}`. */
+static onc_status parse_time_zero(plan_ctx *c, yaml_node_t *n)
+{
+    static const char *const keys[] = {"column", "label"};
+    yaml_node_t *v;
+    onc_status st;
+
+    if (n->type == YAML_SCALAR_NODE)
+        return get_text(c, n, "time_zero", &c->plan->time_zero);
+    if ((st = expect_map(c, n, "time_zero")) != ONC_OK)
+        return st;
+    if ((st = check_keys(c, n, "time_zero", keys, 2)) != ONC_OK)
+        return st;
+    if ((v = map_get(c, n, "column")) == NULL)
+        return plan_fail(c, ONC_ERR_USAGE, node_line(n), "'time_zero' needs 'column' (a date column)");
+    if ((st = get_text(c, v, "time_zero.column", &c->plan->time_zero)) != ONC_OK)
+        return st;
+    return opt_string(c, n, "label", "time_zero.label", &c->plan->time_zero_label);
+}
+
 static onc_status parse_root(plan_ctx *c, yaml_node_t *root)
 {
     static const char *const keys[] = {"title", "subtitle", "note", "data", "id", "arms",
@@ -1413,8 +1433,9 @@ static onc_status parse_root(plan_ctx *c, yaml_node_t *root)
     if ((st = opt_text(c, root, "title", "title", &p->title)) != ONC_OK ||
         (st = opt_text(c, root, "subtitle", "subtitle", &p->subtitle)) != ONC_OK ||
         (st = opt_text(c, root, "note", "note", &p->note)) != ONC_OK ||
-        (st = opt_text(c, root, "id", "id", &p->id)) != ONC_OK ||
-        (st = opt_text(c, root, "time_zero", "time_zero", &p->time_zero)) != ONC_OK)
+        (st = opt_text(c, root, "id", "id", &p->id)) != ONC_OK)
+        return st;
+    if ((v = map_get(c, root, "time_zero")) != NULL && (st = parse_time_zero(c, v)) != ONC_OK)
         return st;
     if ((v = map_get(c, root, "data")) != NULL && (st = parse_data(c, v)) != ONC_OK)
         return st;
@@ -1648,6 +1669,7 @@ void onc_plan_free(onc_plan *p)
     free(p->arm_labels);
     free(p->arm_reference.text);
     free(p->time_zero.text);
+    free(p->time_zero_label);
     for (i = 0; i < p->n_endpoints; i++) {
         onc_plan_endpoint *e = &p->endpoints[i];
         free(e->name);

@@ -1611,6 +1611,34 @@ static void response_free(report_response *rr)
     free(rr->orr_or);
 }
 
+/* bor_<criteria> and best_change_<criteria> in the analysis set, for the
+** derived data file. */
+static onc_status add_response_columns(onc_report *r, const report_response *rr)
+{
+    static const char *const levels[ONC_RESPONSE_N] = {"CR", "PR", "SD", "PD", "NE"};
+    const char *stem = rr->criteria == ONC_PLAN_CHOI ? "choi"
+                     : rr->criteria == ONC_PLAN_MRECIST ? "mrecist" : "recist";
+    size_t n = r->patients->n_rows, i;
+    int32_t *codes = onc_mallocarray(n ? n : 1, sizeof *codes);
+    char name[64];
+    onc_status st;
+
+    if (codes == NULL)
+        return ONC_ERR_NOMEM;
+    for (i = 0; i < n; i++)
+        codes[i] = (int32_t)rr->best[i];
+    snprintf(name, sizeof name, "bor_%s", stem);
+    st = onc_frame_add_factor(r->patients, name, codes, levels, NULL, ONC_RESPONSE_N, NULL);
+    free(codes);
+    if (st == ONC_OK) {
+        snprintf(name, sizeof name, "best_change_%s", stem);
+        st = onc_frame_add_numeric(r->patients, name, ONC_COL_NUMBER, rr->best_change, NULL);
+    }
+    /* A name already taken means the patient file has such a column: the
+    ** derived file then keeps the original. */
+    return st == ONC_ERR_USAGE ? ONC_OK : st;
+}
+
 static onc_status run_response(onc_report *r, onc_error *err)
 {
     const onc_plan *p = r->plan;
@@ -1618,7 +1646,7 @@ static onc_status run_response(onc_report *r, onc_error *err)
     onc_lesion_record *rec = NULL;
     char **texts = NULL;        /* strings the records point to */
     size_t n_texts = 0, i, k, n_rec = 0, a;
-    long col[ONC_LESION_COL_N], id_col;
+    long col[ONC_LESION_COL_N], id_col, t0_col;
     id_index ix = {0, NULL};
     onc_status st;
     char buf[256];
@@ -1655,6 +1683,9 @@ static onc_status run_response(onc_report *r, onc_error *err)
         }
     }
     id_col = onc_frame_find(r->screened, p->id.text);
+    t0_col = p->time_zero.text ? onc_frame_find(r->patients, p->time_zero.text) : -1;
+    if (t0_col >= 0 && r->patients->cols[t0_col].type != ONC_COL_DATE)
+        t0_col = -1;
     r->lesion_used = calloc(L->n_rows ? L->n_rows : 1, 1);
     rec = onc_callocarray(L->n_rows ? L->n_rows : 1, sizeof *rec);
     texts = onc_callocarray((L->n_rows ? L->n_rows : 1) * 5, sizeof *texts);
@@ -1686,7 +1717,11 @@ static onc_status run_response(onc_report *r, onc_error *err)
         r->lesion_used[i] = 1;
         x->patient = r->patient_id[who];
         x->source_row = i + 1;
+        /* Days from the patient's time zero, so that messages read "day 84". */
         x->day = L->cols[col[ONC_LESION_COL_DATE]].num[i];
+        if (t0_col >= 0 && L->cols[col[ONC_LESION_COL_DATE]].type == ONC_COL_DATE &&
+            !isnan(r->patients->cols[t0_col].num[who]))
+            x->day -= r->patients->cols[t0_col].num[who];
         c = &L->cols[col[ONC_LESION_COL_LESION]];
         cell_text(c, i, buf, sizeof buf);
         if ((texts[n_texts] = onc_strdup(buf)) == NULL) {
@@ -1788,6 +1823,8 @@ static onc_status run_response(onc_report *r, onc_error *err)
         }
         for (i = 0; i < n_pat; i++)
             rr->count[(size_t)r->arm[i] * ONC_RESPONSE_N + (size_t)rr->best[i]]++;
+        if ((st = add_response_columns(r, rr)) != ONC_OK)
+            goto cleanup;
         resp_n = r->arm_n;
         events_orr = cnt;
         events_dcr = cnt + ONC_PLAN_MAX_ARMS;
@@ -2127,13 +2164,19 @@ static onc_status figure_km(onc_report *r, report_endpoint *e, onc_error *err)
         goto cleanup;
     }
     snprintf(name, sizeof name, "km_%s", e->plan->name);
-    snprintf(title, sizeof title, "Kaplan\xe2\x80\x93Meier estimates of %s by treatment",
-             e->plan->label ? e->plan->label : e->plan->name);
-    snprintf(caption, sizeof caption,
-             "Time from %s, in %s. Tick marks show censored observations; the table gives the "
-             "numbers at risk.%s%s%s", e->plan->origin.text ? e->plan->origin.text : r->plan->time_zero.text,
-             onc_time_unit_name(e->unit), annotation[0] ? " " : "", annotation,
-             annotation[0] ? " (unstratified)." : "");
+    {
+        char lab[200];
+        const char *from = e->plan->origin.text ? e->plan->origin.text
+                         : r->plan->time_zero_label ? r->plan->time_zero_label : r->plan->time_zero.text;
+        snprintf(lab, sizeof lab, "%s", e->plan->label ? e->plan->label : e->plan->name);
+        if (lab[0] >= 'A' && lab[0] <= 'Z' && !(lab[1] >= 'A' && lab[1] <= 'Z'))
+            lab[0] = (char)(lab[0] - 'A' + 'a');
+        snprintf(title, sizeof title, "Kaplan\xe2\x80\x93Meier estimates of %s by treatment", lab);
+        snprintf(caption, sizeof caption,
+                 "Time from %s, in %s. Tick marks show censored observations; the table gives the "
+                 "numbers at risk.%s%s%s", from, onc_time_unit_name(e->unit), annotation[0] ? " " : "",
+                 annotation, annotation[0] ? " (unstratified)." : "");
+    }
     st = figure_add(r, name, title, caption, 0, list, &e->figure);
 cleanup:
     for (g = 0; g < used; g++)
@@ -2216,7 +2259,6 @@ static onc_status figure_waterfall(onc_report *r, report_response *rr, onc_error
     opt.categories = cats;
     opt.n_categories = 5;
     opt.criteria = rr->criteria == ONC_PLAN_CHOI ? ONC_PLOT_CRITERIA_CHOI : ONC_PLOT_CRITERIA_RECIST;
-    opt.y_max = 100;
     st = onc_plot_waterfall_build(bars, m, &opt, &list, err);
     free(bars);
     if (st != ONC_OK) {
@@ -2485,7 +2527,13 @@ static onc_status write_table_csv(const report_table *t, FILE *fp)
     for (k = 0; k < t->n_cols; k++) {
         if (k > 0)
             fputc(',', fp);
-        csv_field(fp, t->header[k]);
+        if (k > 0 && t->group_span > 1 && (k - 1) / t->group_span < t->n_groups) {
+            char both[512];
+            snprintf(both, sizeof both, "%s: %s", t->group_header[(k - 1) / t->group_span], t->header[k]);
+            csv_field(fp, both);
+        } else {
+            csv_field(fp, t->header[k]);
+        }
     }
     fputc('\n', fp);
     for (i = 0; i < t->n_rows; i++) {

@@ -192,6 +192,11 @@ typedef struct report_table {
     char *note;                 /* footnote, or NULL */
     size_t n_cols;
     char **header;
+    /* Optional second header level: columns 1.. in groups of group_span,
+    ** group g titled group_header[g] (the safety table's arms). */
+    size_t group_span;
+    size_t n_groups;
+    char **group_header;
     size_t n_rows, cap_rows;
     char **cells;               /* n_rows x n_cols */
     unsigned char *kind;        /* report_row_kind per row */

@@ -32,6 +32,9 @@ static void table_free(report_table *t)
     for (k = 0; k < t->n_cols && t->header; k++)
         free(t->header[k]);
     free(t->header);
+    for (k = 0; k < t->n_groups && t->group_header; k++)
+        free(t->group_header[k]);
+    free(t->group_header);
     for (k = 0; k < t->n_rows * t->n_cols; k++)
         free(t->cells[k]);
     free(t->cells);
@@ -468,18 +471,17 @@ static onc_status build_efficacy(const onc_report *r, report_table *t)
 
 /* ---- Cox models ---- */
 
-/* Rows of one variable: reference row, level rows or one numeric row. */
-static onc_status cox_variable_rows(const onc_report *r, report_table *t, row_buf *b,
-                                    const char *variable, const report_cox *uni,
-                                    const report_cox *adj)
+/* Rows of one variable: a heading with the reference level and the other
+** levels under it, or one row for a number (HR per unit). */
+static onc_status cox_variable_rows(report_table *t, row_buf *b, const char *variable,
+                                    const report_cox *uni, const report_cox *adj)
 {
-    const report_cox *src = uni && uni->fitted ? uni : adj;
     const char *label = NULL, *reference = NULL;
     size_t j, m, n_levels = 0;
     const char *levels[64];
     onc_status st;
 
-    /* Collect the levels in model order from either model. */
+    /* The levels in model order, from either model. */
     for (m = 0; m < 2; m++) {
         const report_cox *c = m == 0 ? uni : adj;
         if (c == NULL || !c->fitted)
@@ -499,12 +501,11 @@ static onc_status cox_variable_rows(const onc_report *r, report_table *t, row_bu
                 levels[n_levels++] = c->hr[j].level;
         }
     }
-    (void)src;
     if (label == NULL) {
         /* Neither model could be fitted: say so on one row. */
         row_clear(b);
-        set(b, 0, "%s", variable);
-        set(b, 2, "%s", "not estimable");
+        set(b, 0, "%s", uni && uni->label ? uni->label : variable);
+        set(b, 1, "%s", "not estimable");
         return table_row(t, REPORT_ROW_PLAIN, b->ptr);
     }
     if (reference != NULL) {
@@ -513,26 +514,27 @@ static onc_status cox_variable_rows(const onc_report *r, report_table *t, row_bu
         if ((st = table_row(t, REPORT_ROW_GROUP, b->ptr)) != ONC_OK)
             return st;
         row_clear(b);
-        set(b, 1, "%s", reference);
+        set(b, 0, "%s", reference);
         if (uni)
-            set(b, 2, "1 (reference)");
+            set(b, 1, "1 (reference)");
         if (adj)
-            set(b, 4, "1 (reference)");
+            set(b, 3, "1 (reference)");
         if ((st = table_row(t, REPORT_ROW_LEVEL, b->ptr)) != ONC_OK)
             return st;
     }
     for (j = 0; j < n_levels; j++) {
         row_clear(b);
         if (reference == NULL)
-            set(b, 0, "%s", label);
-        set(b, 1, "%s", levels[j] ? levels[j] : "per unit");
+            set(b, 0, "%s (per unit)", label);
+        else
+            set(b, 0, "%s", levels[j] ? levels[j] : "");
         for (m = 0; m < 2; m++) {
             const report_cox *c = m == 0 ? uni : adj;
             size_t q;
             if (c == NULL)
                 continue;
             if (!c->fitted) {
-                set(b, 2 + 2 * m, "not estimable");
+                set(b, 1 + 2 * m, "not estimable");
                 continue;
             }
             for (q = 0; q < c->n_hr; q++) {
@@ -542,8 +544,8 @@ static onc_status cox_variable_rows(const onc_report *r, report_table *t, row_bu
                 if ((h->level == NULL) != (levels[j] == NULL) ||
                     (h->level && strcmp(h->level, levels[j]) != 0))
                     continue;
-                hr_text(b->cell[2 + 2 * m], CELL, h->hr, h->lower, h->upper);
-                p_text(b->cell[3 + 2 * m], CELL, h->p);
+                hr_text(b->cell[1 + 2 * m], CELL, h->hr, h->lower, h->upper);
+                p_text(b->cell[2 + 2 * m], CELL, h->p);
             }
         }
         if ((st = table_row(t, reference ? REPORT_ROW_LEVEL : REPORT_ROW_PLAIN, b->ptr)) != ONC_OK)
@@ -554,12 +556,10 @@ static onc_status cox_variable_rows(const onc_report *r, report_table *t, row_bu
 
 static onc_status build_cox(const onc_report *r, const report_cox_set *cs, report_table *t)
 {
-    static const char *const header[] = {"Variable", "Level", "Univariable HR (95% CI)", "P value",
-                                         "Multivariable HR (95% CI)", "P value"};
     const report_endpoint *ep = &r->endpoints[cs->endpoint];
     const onc_plan *p = r->plan;
-    char title[256], id[64], note[1024], hb[4][CELL];
-    const char *h[6];
+    char title[256], id[64], note[1024], hb[2][CELL];
+    const char *h[5];
     row_buf b;
     size_t k, j;
     onc_status st;
@@ -568,12 +568,14 @@ static onc_status build_cox(const onc_report *r, const report_cox_set *cs, repor
     snprintf(title, sizeof title, "Factors associated with %s: Cox proportional hazards models",
              ep->plan->label ? ep->plan->label : ep->plan->name);
     snprintf(id, sizeof id, "cox_%s", ep->plan->name);
-    memcpy(h, header, sizeof h);
     snprintf(hb[0], CELL, "Univariable HR (%d%% CI)", pct);
     snprintf(hb[1], CELL, "Multivariable HR (%d%% CI)", pct);
-    h[2] = hb[0];
-    h[4] = hb[1];
-    if ((st = table_init(t, id, title, 6, h)) != ONC_OK || (st = row_open(&b, 6)) != ONC_OK)
+    h[0] = "Variable";
+    h[1] = hb[0];
+    h[2] = "P value";
+    h[3] = hb[1];
+    h[4] = "P value";
+    if ((st = table_init(t, id, title, 5, h)) != ONC_OK || (st = row_open(&b, 5)) != ONC_OK)
         return st;
     for (k = 0; k < cs->n_univariable && st == ONC_OK; k++) {
         const report_cox *u = &cs->univariable[k];
@@ -582,30 +584,26 @@ static onc_status build_cox(const onc_report *r, const report_cox_set *cs, repor
             for (j = 0; j < p->n_cox_adjusted; j++)
                 if (strcmp(p->cox_adjusted[j].text, u->variable) == 0)
                     a = &cs->adjusted;
-        if (a == NULL && cs->has_adjusted) {
-            /* Not in the adjusted model: a dash in its columns. */
-            st = cox_variable_rows(r, t, &b, u->variable, u, NULL);
-        } else {
-            st = cox_variable_rows(r, t, &b, u->variable, u, a);
-        }
+        st = cox_variable_rows(t, &b, u->variable, u, a);
     }
     for (j = 0; j < p->n_cox_adjusted && cs->has_adjusted && st == ONC_OK; j++) {
         int seen = 0;
         for (k = 0; k < cs->n_univariable; k++)
             seen |= strcmp(cs->univariable[k].variable, p->cox_adjusted[j].text) == 0;
         if (!seen)
-            st = cox_variable_rows(r, t, &b, p->cox_adjusted[j].text, NULL, &cs->adjusted);
+            st = cox_variable_rows(t, &b, p->cox_adjusted[j].text, NULL, &cs->adjusted);
     }
     row_close(&b);
     if (st != ONC_OK)
         return st;
     {
         size_t used = (size_t)snprintf(note, sizeof note,
-            "HR, hazard ratio (Wald %d%% CI and P); %s ties. Univariable: each variable alone.", pct,
-            p->cox_ties == 1 ? "Breslow" : "Efron");
+            "HR, hazard ratio with Wald %d%% CI and P; %s's method for ties. Univariable: each "
+            "variable alone.", pct, p->cox_ties == 1 ? "Breslow" : "Efron");
         if (cs->has_adjusted && cs->adjusted.fitted)
             snprintf(note + used, sizeof note - used,
-                     " Multivariable: all variables of the column together (%zu patients, %zu events%s%s).",
+                     " Multivariable: the variables with an entry in that column, together "
+                     "(%zu patients, %zu events%s%s).",
                      cs->adjusted.n, cs->adjusted.events,
                      cs->adjusted.excluded.n_excluded ? "; patients with a missing value left out" : "",
                      cs->adjusted.monotone ? "; monotone likelihood: an estimate may be infinite" : "");
@@ -641,9 +639,8 @@ static onc_status build_response(const onc_report *r, report_table *t)
         snprintf(hbuf[1 + k], CELL, "%s (n = %zu)", k < n_arms ? r->arm_label[k] : "All patients",
                  r->arm_n[k]);
     snprintf(hbuf[1 + groups], CELL, "P value");
-    for (k = 0; k < n_cols - 1; k++)
+    for (k = 0; k < n_cols; k++)
         header[k] = hbuf[k];
-    n_cols--;   /* the P column is the last */
     st = table_init(t, "response", "Tumour response", n_cols, header);
     free(header);
     free(hbuf);
@@ -672,20 +669,25 @@ static onc_status build_response(const onc_report *r, report_table *t)
         for (q = 0; q < 2 && st == ONC_OK; q++) {
             const onc_proportion *pr = q == 0 ? rr->orr : rr->dcr;
             row_clear(&b);
-            set(&b, 0, q == 0 ? "Objective response (CR + PR), %% (%d%% CI)"
-                              : "Disease control (CR + PR + SD), %% (%d%% CI)", pct);
-            for (k = 0; k < groups; k++) {
-                char ci[96];
-                report_format_ci(ci, sizeof ci, 100 * pr[k].estimate, 100 * pr[k].lower,
-                                 100 * pr[k].upper, 1, "NA");
-                set(&b, 1 + k, "%zu/%zu, %s", pr[k].count, pr[k].n, ci);
-            }
+            set(&b, 0, "%s", q == 0 ? "Objective response (CR + PR)" : "Disease control (CR + PR + SD)");
+            for (k = 0; k < groups; k++)
+                count_pct(b.cell[1 + k], CELL, pr[k].count, pr[k].n);
             p_text(b.cell[n_cols - 1], CELL, q == 0 ? rr->orr_p : rr->dcr_p);
+            if ((st = table_row(t, REPORT_ROW_LEVEL, b.ptr)) != ONC_OK)
+                break;
+            row_clear(&b);
+            set(&b, 0, "\xc2\xa0\xc2\xa0%d%% CI", pct);
+            for (k = 0; k < groups; k++) {
+                char lo[32], hi[32];
+                onc_format_human(100 * pr[k].lower, 1, "NA", lo, sizeof lo);
+                onc_format_human(100 * pr[k].upper, 1, "NA", hi, sizeof hi);
+                set(&b, 1 + k, "%s" EN_DASH "%s", lo, hi);
+            }
             st = table_row(t, REPORT_ROW_LEVEL, b.ptr);
         }
         if (st == ONC_OK && n_arms >= 2) {
             row_clear(&b);
-            set(&b, 0, "Odds ratio of response vs %s (%d%% CI)", r->arm_label[r->reference], pct);
+            set(&b, 0, "Odds ratio of response (%d%% CI)", pct);
             for (k = 0; k < n_arms; k++) {
                 const onc_odds_ratio *o = &rr->orr_or[k];
                 if (k == r->reference)
@@ -703,13 +705,14 @@ static onc_status build_response(const onc_report *r, report_table *t)
     if (st != ONC_OK)
         return st;
     snprintf(note, sizeof note,
-             "Best overall response%s%s%s; percentages of all patients analysed, those without a "
-             "follow-up assessment being not evaluable. CIs: exact (Clopper" EN_DASH "Pearson). "
-             "P values: Fisher's exact test across arms. Odds ratios: conditional maximum likelihood "
-             "with exact CIs (R fisher.test).",
+             "n (%%) of all patients analysed; patients without a follow-up assessment are not "
+             "evaluable%s%s%s. CIs of the rates: exact (Clopper" EN_DASH "Pearson). P values: Fisher's "
+             "exact test across arms. Odds ratios against %s: conditional maximum likelihood with exact "
+             "CIs (R fisher.test).",
              r->plan->confirm_days > 0 ? "; CR and PR confirmed by a later assessment" : "",
              r->plan->min_sd_days > 0 ? "; SD counted only after the minimum interval" : "",
-             r->plan->response_organ.text ? "; lesions of the named organ only" : "");
+             r->plan->response_organ.text ? "; lesions of the named organ only" : "",
+             r->arm_label[r->reference]);
     return table_note(t, note);
 }
 
@@ -732,17 +735,29 @@ static onc_status build_safety(const onc_report *r, report_table *t)
     }
     snprintf(hbuf[0], CELL, "Adverse event");
     for (k = 0; k <= n_arms; k++) {
-        const char *name = k < n_arms ? ae->arms[k] : "All patients";
-        size_t n = k < n_arms ? ae->arm_size[k] : ae->n_patients;
-        snprintf(hbuf[1 + 2 * k], CELL, "%s (n = %zu): any grade", name, n);
-        snprintf(hbuf[2 + 2 * k], CELL, "%s: grade " GE "3", name);
+        snprintf(hbuf[1 + 2 * k], CELL, "Any grade");
+        snprintf(hbuf[2 + 2 * k], CELL, "Grade " GE "3");
     }
     for (k = 0; k < n_cols; k++)
         header[k] = hbuf[k];
     st = table_init(t, "safety", "Adverse events by worst CTCAE grade", n_cols, header);
     free(header);
     free(hbuf);
-    if (st != ONC_OK || (st = row_open(&b, n_cols)) != ONC_OK)
+    if (st != ONC_OK)
+        return st;
+    t->group_span = 2;
+    t->group_header = onc_callocarray(n_arms + 1, sizeof *t->group_header);
+    if (t->group_header == NULL)
+        return ONC_ERR_NOMEM;
+    for (k = 0; k <= n_arms; k++) {
+        char g[CELL];
+        snprintf(g, sizeof g, "%s (n = %zu)", k < n_arms ? ae->arms[k] : "All patients",
+                 k < n_arms ? ae->arm_size[k] : ae->n_patients);
+        if ((t->group_header[k] = onc_strdup(g)) == NULL)
+            return ONC_ERR_NOMEM;
+        t->n_groups = k + 1;
+    }
+    if ((st = row_open(&b, n_cols)) != ONC_OK)
         return st;
     shown = r->plan->safety_top && r->plan->safety_top < ae->n_rows ? r->plan->safety_top : ae->n_rows;
     for (i = 0; i <= shown && st == ONC_OK; i++) {
@@ -763,7 +778,7 @@ static onc_status build_safety(const onc_report *r, report_table *t)
     {
         size_t used = (size_t)snprintf(note, sizeof note,
             "Patients counted once per term at their worst grade (CTCAE), n (%%) of all patients of "
-            "the arm. %s", shown < ae->n_rows ? "" : "");
+            "the arm. ");
         if (shown < ae->n_rows)
             used += (size_t)snprintf(note + used, sizeof note - used,
                                      "The %zu most frequent of %zu terms are shown (results.json has all). ",

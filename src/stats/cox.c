@@ -440,6 +440,7 @@ void cox_prep_free(cox_prep *pp)
     free(pp->center);
     free(pp->scale);
     free(pp->zero_one);
+    free(pp->x_absmax);
     free(pp);
 }
 
@@ -592,9 +593,10 @@ onc_status cox_prep_build(const onc_cox_data *d, int timefix, cox_prep **out,
     pp->center = onc_callocarray(p ? p : 1, sizeof *pp->center);
     pp->scale = onc_mallocarray(p ? p : 1, sizeof *pp->scale);
     pp->zero_one = onc_callocarray(p ? p : 1, sizeof *pp->zero_one);
+    pp->x_absmax = onc_callocarray(p ? p : 1, sizeof *pp->x_absmax);
     if (pp->time == NULL || pp->event == NULL || pp->weight == NULL ||
         pp->offset == NULL || pp->center == NULL || pp->scale == NULL ||
-        pp->zero_one == NULL)
+        pp->zero_one == NULL || pp->x_absmax == NULL)
         goto nomem;
     if (p > 0) {
         size_t np;
@@ -672,9 +674,16 @@ onc_status cox_prep_build(const onc_cox_data *d, int timefix, cox_prep **out,
     ** cache line per row instead of p scattered reads */
     for (i = 0; i < n && p > 0; i++) {
         double *xr = pp->x + pos_of_row[i] * p;
-        for (j = 0; j < p; j++)
-            xr[j] = (d->x[j * n + i] - pp->center[j]) * pp->scale[j];
+        for (j = 0; j < p; j++) {
+            double v = (d->x[j * n + i] - pp->center[j]) * pp->scale[j];
+            xr[j] = v;
+            if (fabs(v) > pp->x_absmax[j])
+                pp->x_absmax[j] = fabs(v);
+        }
     }
+    for (i = 0; i < n; i++)
+        if (fabs(pp->offset[i]) > pp->offset_absmax)
+            pp->offset_absmax = fabs(pp->offset[i]);
 
     if (pp->counting) {
         pp->start = onc_mallocarray(n, sizeof *pp->start);
@@ -766,8 +775,9 @@ double cox_breslow_efron_derivs(const cox_prep *pp, int efron,
 {
     size_t n = pp->n, p = pp->p, nt = p * (p + 1) / 2;
     size_t blk, i, j, k;
-    double loglik = 0;
+    double loglik = 0, bound = pp->offset_absmax;
     double *s1, *s2, *d1, *d2, *itri, *a;
+    int fused;
 
     /* s1 p, s2 nt, d1 p, d2 nt, itri nt, a p */
     memset(buf, 0, cox_breslow_efron_worksize(p) * sizeof *buf);
@@ -778,24 +788,32 @@ double cox_breslow_efron_derivs(const cox_prep *pp, int efron,
     itri = d2 + nt;
     a = itri + nt;
 
-    for (j = 0; j < p; j++)
+    for (j = 0; j < p; j++) {
         u[j] = 0;
-    for (i = 0; i < n; i++) {
-        const double *xi = pp->x + i * p;
-        double z = pp->offset[i];
-        for (j = 0; j < p; j++)
-            z += beta[j] * xi[j];
-        eta[i] = z;
+        bound += fabs(beta[j]) * pp->x_absmax[j];
     }
+    /* When |x'beta + offset| is small enough that exp() cannot overflow, the
+    ** linear predictor is formed inside the walk: one pass over x instead of
+    ** three.  Otherwise a first pass finds a shift for each stratum. */
+    fused = bound <= COX_MAX_ETA;
+    if (!fused)
+        for (i = 0; i < n; i++) {
+            const double *xi = pp->x + i * p;
+            double z = pp->offset[i];
+            for (j = 0; j < p; j++)
+                z += beta[j] * xi[j];
+            eta[i] = z;
+        }
 
     for (blk = 0; blk < pp->n_strata; blk++) {
         size_t b = pp->block[blk], e = pp->block[blk + 1];
         size_t rptr = e, nrisk = 0;
-        double shift = cox_stratum_shift(eta, b, e);
+        double shift = fused ? 0 : cox_stratum_shift(eta, b, e);
         double s0 = 0;
 
-        for (i = b; i < e; i++)
-            risk[i] = pp->weight[i] * exp(eta[i] - shift);
+        if (!fused)
+            for (i = b; i < e; i++)
+                risk[i] = pp->weight[i] * exp(eta[i] - shift);
         for (j = 0; j < p; j++)
             s1[j] = 0;
         for (k = 0; k < nt; k++)
@@ -840,14 +858,24 @@ double cox_breslow_efron_derivs(const cox_prep *pp, int efron,
                 d2[k] = 0;
             for (k = g; k < i; k++) {
                 const double *xk = pp->x + k * p;
-                double r = risk[k];
+                double r, z;
+                if (fused) {
+                    z = pp->offset[k];
+                    for (j = 0; j < p; j++)
+                        z += beta[j] * xk[j];
+                    r = pp->weight[k] * exp(z);
+                    risk[k] = r; /* read again when the row leaves */
+                } else {
+                    z = eta[k] - shift;
+                    r = risk[k];
+                }
                 nrisk++;
                 if (pp->event[k]) {
                     double w = pp->weight[k];
                     nd++;
                     dw += w;
                     d0 += r;
-                    loglik += w * (eta[k] - shift);
+                    loglik += w * z;
                     for (j = 0; j < p; j++) {
                         double rx = r * xk[j];
                         u[j] += w * xk[j];

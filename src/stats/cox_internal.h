@@ -34,6 +34,8 @@ typedef struct cox_prep {
     double *center;           /* p centring values used internally */
     double *scale;            /* p scale factors used internally */
     int *zero_one;            /* p flags: all values in {-1, 0, 1} (R nocenter) */
+    double *x_absmax;         /* p: largest |working x| of each column */
+    double offset_absmax;     /* largest |offset| */
     size_t n_events;
     double weighted_events;
     int has_weights;          /* any weight != 1 */

@@ -38,12 +38,18 @@ void onc_tally_free(onc_tally *t)
     memset(t, 0, sizeof *t);
 }
 
+/* The keys of whole-day times differ only in their high bits, so every
+** bit of the key must reach the low bits that pick the slot: the
+** splitmix64 finaliser. */
 static size_t tally_slot(uint64_t key, uint32_t cell, size_t cap)
 {
-    uint64_t h = key * 0x9E3779B97F4A7C15ULL ^
-                 ((uint64_t)cell + 1) * 0xC2B2AE3D27D4EB4FULL;
+    uint64_t h = key ^ ((uint64_t)cell << 32 | cell) * 0x9E3779B97F4A7C15ULL;
 
-    h ^= h >> 29;
+    h ^= h >> 30;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 27;
+    h *= 0x94D049BB133111EBULL;
+    h ^= h >> 31;
     return (size_t)(h & (cap - 1));
 }
 

@@ -179,7 +179,8 @@ expect_out "Cum. hazard"
 expect_exit 0 "$ONCOSTAT" km "$LUNG" 'Surv(time, status) ~ sex' --table --csv
 expect_out "group,time,n_risk,n_event,n_censor,surv,std_err,lower,upper,cumhaz"
 expect_exit 0 "$ONCOSTAT" km "$LUNG" 'Surv(time, status) ~ sex' --median-ci spss
-expect_out "SPSS-style"
+expect_out "Median (95% CI, SPSS)"
+expect_out "as SPSS prints it"
 expect_exit 0 "$ONCOSTAT" km "$LUNG" 'Surv(time, status) ~ sex' --rmst 365 --json
 expect_out '"rmst_tau": 365'
 expect_out '"rmst_rule": "given"'

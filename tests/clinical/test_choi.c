@@ -51,6 +51,7 @@ static onc_response_result *run(const onc_lesion_record *rec, size_t n,
     onc_response_result *res = NULL;
     onc_error err;
 
+    onc_response_options_init(&opt);
     opt.criteria = criteria;
     opt.confirm_days = 0;
     opt.min_sd_days = 0;

@@ -42,6 +42,7 @@ static onc_response_result *run(const onc_lesion_record *rec, size_t n,
     onc_response_result *res = NULL;
     onc_error err;
 
+    onc_response_options_init(&opt);
     opt.criteria = criteria;
     opt.confirm_days = 0;
     opt.min_sd_days = 0;
@@ -186,7 +187,7 @@ static void test_mrecist(void)
 static void test_missing_viable(void)
 {
     onc_lesion_record rec[1];
-    onc_response_options opt = {ONC_CRITERIA_MRECIST, 0, 0, NULL};
+    onc_response_options opt = {ONC_CRITERIA_MRECIST, 0, 0, NULL, ONC_BASELINE_EARLIEST};
     onc_response_result *res = NULL;
     onc_error err;
 

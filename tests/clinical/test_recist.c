@@ -69,6 +69,7 @@ static onc_response_result *run(const onc_lesion_record *rec, size_t n,
     onc_response_result *res = NULL;
     onc_error err;
 
+    onc_response_options_init(&opt);
     opt.criteria = ONC_CRITERIA_RECIST11;
     opt.confirm_days = confirm;
     opt.min_sd_days = min_sd;
@@ -500,7 +501,7 @@ static void test_organ(void)
 static void expect_error(const onc_lesion_record *rec, size_t n, size_t row,
                          const char *needle)
 {
-    onc_response_options opt = {ONC_CRITERIA_RECIST11, 0, 0, NULL};
+    onc_response_options opt = {ONC_CRITERIA_RECIST11, 0, 0, NULL, ONC_BASELINE_EARLIEST};
     onc_response_result *res = NULL;
     onc_error err;
 
@@ -517,7 +518,7 @@ static void expect_error(const onc_lesion_record *rec, size_t n, size_t row,
 static void test_errors(void)
 {
     onc_lesion_record rec[3];
-    onc_response_options opt = {ONC_CRITERIA_RECIST11, -1, 0, NULL};
+    onc_response_options opt = {ONC_CRITERIA_RECIST11, -1, 0, NULL, ONC_BASELINE_EARLIEST};
     onc_response_result *res = NULL;
 
     rec[0] = tgt("E", 0, "L1", "liver", 30);

@@ -293,6 +293,7 @@ static void test_names(void)
 
 int main(void)
 {
+    harness_set_name("test_km_render");
     km_cases();
     logrank_cases();
     test_names();

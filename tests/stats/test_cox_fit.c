@@ -226,7 +226,8 @@ static void run_case(golden *g, const char *c, double tv)
     v = get(g, c, "z", &m);
     check_vec(c, "z", fit->z, v, p, tv, 1);
     v = get(g, c, "pval", &m);
-    check_vec(c, "pval", fit->p_value, v, p, TOL_P, 0);
+    /* ill-conditioned cases: P inherits the looser tolerance of z */
+    check_vec(c, "pval", fit->p_value, v, p, tv > TOL_COEF ? tv : TOL_P, 0);
     v = get(g, c, "lower", &m);
     check_vec(c, "lower", fit->lower, v, p, tv, 1);
     v = get(g, c, "upper", &m);

@@ -95,6 +95,7 @@ static void errors(void)
 
 int main(void)
 {
+    harness_set_name("test_km_landmark");
     run(no_entry, sizeof no_entry / sizeof no_entry[0], 0, 90);
     run(with_entry, sizeof with_entry / sizeof with_entry[0], 1, 90);
     errors();

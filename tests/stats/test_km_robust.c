@@ -190,6 +190,7 @@ int main(void)
     size_t i, n;
     const double *count;
 
+    harness_set_name("test_km_robust");
     G = golden_load(GOLDEN);
     count = golden_get(G, "cases", &n);
     CHECK(n == 1 && (size_t)count[0] == sizeof cases / sizeof cases[0]);

@@ -306,6 +306,7 @@ int main(void)
     golden *curves = golden_load("tests/golden/stats/km_curves.txt");
     golden *logrank = golden_load("tests/golden/stats/km_logrank.txt");
 
+    harness_set_name("test_tally");
     km_case(curves, "lung_sex", 1e-13);
     km_case(curves, "ties", 1e-13);
     km_case(curves, "entry", 1e-13);
