@@ -44,4 +44,5 @@
 #include "oncostat/response.h"
 #include "oncostat/ae.h"
 #include "oncostat/response_render.h"
+#include "oncostat/rates_render.h"
 #endif

@@ -76,6 +76,11 @@ typedef struct onc_ps_design {
     size_t n, n_arms;
     onc_ps_method method;
     onc_ps_model *model;        /* the propensity model */
+    /* Wald tests of the model's coefficients, in the order of
+    ** model->logistic->coef (two arms) or model->multinom->coef: z = coef /
+    ** se and its two-sided normal P; NaN where aliased or infinite. */
+    size_t n_coef;
+    double *coef_z, *coef_p;
     onc_ps_weights *weights;    /* IPTW and OVERLAP, else NULL */
     onc_match_result *match;    /* MATCH, else NULL */
     double *weight;             /* n analysis weights: IPTW/overlap weights,

@@ -141,6 +141,9 @@ typedef struct onc_response_options {
     const char *organ;
     /* See onc_baseline_rule; ONC_BASELINE_EARLIEST when zeroed. */
     onc_baseline_rule baseline;
+    /* The days are dates (days since 1970-01-01): issues and reasons name
+    ** them as YYYY-MM-DD instead of "day 18743".  Nothing else changes. */
+    int days_are_dates;
 } onc_response_options;
 
 /* Defaults: RECIST 1.1, no confirmation, no minimum SD duration, all

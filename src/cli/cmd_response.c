@@ -375,6 +375,7 @@ static int run(response_args *a)
         a->opt.baseline = data->has_baseline_flag ? ONC_BASELINE_FLAG
                         : data->days_are_dates ? ONC_BASELINE_EARLIEST
                                                : ONC_BASELINE_DAY;
+    a->opt.days_are_dates = data->days_are_dates;
     if (a->opt.baseline == ONC_BASELINE_FLAG && !data->has_baseline_flag) {
         fprintf(stderr, "oncostat response: --baseline-rule flag needs a baseline "
                         "column (--baseline COL)\n");

@@ -381,6 +381,7 @@ static onc_status response_baseline(response_patient_work *w,
                                     const response_key *k, size_t nb,
                                     onc_response_patient *p, onc_error *err)
 {
+    char d1[RESPONSE_DAY_LEN];
     const response_criteria *crit = w->crit;
     const char **organs = NULL;
     size_t i;
@@ -464,6 +465,7 @@ static onc_status response_followup(response_patient_work *w,
                                     onc_response_assessment *a, double *nadir,
                                     onc_response *last, onc_error *err)
 {
+    char d1[RESPONSE_DAY_LEN];
     const response_criteria *crit = w->crit;
     response_timepoint tp;
     size_t i, n_hu = 0, n_base_hu = 0;
@@ -645,6 +647,7 @@ static size_t response_confirmation(const onc_response_assessment *a, size_t i,
 static void response_best(onc_response_patient *p, const onc_response_assessment *a,
                           size_t n, const onc_response_options *opt)
 {
+    char d1[RESPONSE_DAY_LEN], d2[RESPONSE_DAY_LEN];
     size_t i, j, end = n, early = SIZE_MAX;
     char *why = p->reason;
     size_t cap = sizeof p->reason;
@@ -760,6 +763,7 @@ static onc_status response_split_baseline(const onc_response_options *opt,
                                           const response_key *k, size_t nk,
                                           size_t *nb, onc_error *err)
 {
+    char d1[RESPONSE_DAY_LEN], d2[RESPONSE_DAY_LEN];
     size_t i, last_base = SIZE_MAX, first_fu = SIZE_MAX;
 
     *nb = 0;
@@ -808,6 +812,7 @@ static onc_status response_no_baseline(const onc_response_options *opt,
                                        size_t patient_index,
                                        onc_response_assessment *a, onc_error *err)
 {
+    char d1[RESPONSE_DAY_LEN];
     size_t i, n_days = 0;
 
     p->missing_baseline = 1;
@@ -850,6 +855,7 @@ static onc_status response_merge_baseline(const onc_response_options *opt,
                                           response_key *out, size_t *n_out,
                                           onc_response_patient *p, onc_error *err)
 {
+    char d1[RESPONSE_DAY_LEN], d2[RESPONSE_DAY_LEN];
     size_t i, n = 0;
     onc_status st;
 
@@ -1024,6 +1030,7 @@ onc_status onc_response_evaluate(const onc_lesion_record *rec, size_t n,
                                  const onc_response_options *opt,
                                  onc_response_result **out, onc_error *err)
 {
+    char d1[RESPONSE_DAY_LEN];
     const response_criteria *crit = NULL;
     response_key *keys = NULL;
     response_group *groups = NULL;

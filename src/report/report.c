@@ -38,6 +38,7 @@
 #include "oncostat/formula.h"
 #include "oncostat/model.h"
 #include "oncostat/plot.h"
+#include "oncostat/plot_adapt.h"
 #include "core/internal.h"
 #include "report/report_internal.h"
 
@@ -1022,28 +1023,6 @@ static onc_status run_cox(onc_report *r, onc_error *err)
 /* Subgroups                                                               */
 /* ====================================================================== */
 
-/* Cox fit of plain columns; returns 0 and fills out when it could be fitted. */
-static int small_cox(size_t n, size_t p, const double *x, const double *time, const double *status,
-                     int ties, double conf_level, onc_cox_fit **out)
-{
-    onc_cox_options co;
-    onc_cox_data d;
-    onc_error e;
-
-    *out = NULL;
-    onc_cox_options_init(&co);
-    co.ties = (onc_cox_ties)ties;
-    co.conf_level = conf_level;
-    co.concordance = 0;
-    memset(&d, 0, sizeof d);
-    d.n = n;
-    d.p = p;
-    d.x = x;
-    d.stop = time;
-    d.status = status;
-    return onc_cox_fit_model(&d, &co, out, &e) == ONC_OK ? 0 : -1;
-}
-
 typedef struct subgroup_levels {
     size_t n_levels;
     char **labels;
@@ -1205,126 +1184,6 @@ static onc_status subgroup_make(onc_report *r, const onc_plan_variable *v, subgr
     return ONC_OK;
 }
 
-/* HR of `arm` vs the reference among the selected rows of endpoint e. */
-static onc_status forest_hr(const onc_report *r, const report_endpoint *e, size_t arm,
-                            const int32_t *level, int32_t want, report_forest_row *row)
-{
-    size_t i, m = 0, n_arm = 0, n_ref = 0;
-    double *t = NULL, *s = NULL, *x = NULL;
-    onc_cox_fit *fit = NULL;
-
-    row->hr = row->lower = row->upper = row->p_interaction = NAN;
-    row->interaction_df = NAN;
-    t = onc_mallocarray(e->n_used ? e->n_used : 1, sizeof *t);
-    s = onc_mallocarray(e->n_used ? e->n_used : 1, sizeof *s);
-    x = onc_mallocarray(e->n_used ? e->n_used : 1, sizeof *x);
-    if (t == NULL || s == NULL || x == NULL) {
-        free(t);
-        free(s);
-        free(x);
-        return ONC_ERR_NOMEM;
-    }
-    for (i = 0; i < e->n_used; i++) {
-        if ((size_t)e->arm[i] != arm && (size_t)e->arm[i] != r->reference)
-            continue;
-        if (level != NULL && level[e->row[i]] != want)
-            continue;
-        t[m] = e->time[i];
-        s[m] = e->status[i];
-        x[m] = (size_t)e->arm[i] == arm;
-        n_arm += x[m] != 0;
-        n_ref += x[m] == 0;
-        row->events += s[m] != 0;
-        m++;
-    }
-    row->n = m;
-    if (n_arm == 0 || n_ref == 0 || row->events == 0) {
-        row->note = onc_strdup(row->events == 0 ? "no events" : "an arm has no patients");
-    } else if (small_cox(m, 1, x, t, s, r->plan->cox_ties, r->plan->conf_level, &fit) != 0) {
-        row->note = onc_strdup("model could not be fitted");
-    } else if (fit->monotone || !isfinite(fit->hr[0]) || !(fit->lower[0] > 0) ||
-               !isfinite(fit->upper[0])) {
-        row->note = onc_strdup("not estimable (all events in one arm)");
-    } else {
-        row->hr = fit->hr[0];
-        row->lower = fit->lower[0];
-        row->upper = fit->upper[0];
-    }
-    onc_cox_fit_free(fit);
-    free(t);
-    free(s);
-    free(x);
-    return ONC_OK;
-}
-
-/*
-** Likelihood-ratio test of the arm-by-subgroup interaction among the two
-** arms: Cox models arm + subgroup and arm + subgroup + arm:subgroup
-** (indicator coding, reference = first level), LR = 2 (l1 - l0) on the
-** difference in non-aliased coefficients.
-*/
-static void interaction_test(const onc_report *r, const report_endpoint *e, size_t arm,
-                             const subgroup_levels *s, double *p_out, double *df_out)
-{
-    size_t i, m = 0, L = s->n_levels, p0 = L, p1 = 2 * L - 1, j;
-    double *t = NULL, *st = NULL, *x = NULL;
-    onc_cox_fit *f0 = NULL, *f1 = NULL;
-
-    *p_out = NAN;
-    *df_out = NAN;
-    if (L < 2)
-        return;
-    t = onc_mallocarray(e->n_used ? e->n_used : 1, sizeof *t);
-    st = onc_mallocarray(e->n_used ? e->n_used : 1, sizeof *st);
-    x = onc_callocarray((e->n_used ? e->n_used : 1) * p1, sizeof *x);
-    if (t == NULL || st == NULL || x == NULL)
-        goto done;
-    for (i = 0; i < e->n_used; i++) {
-        int32_t lev = s->code[e->row[i]];
-        if (((size_t)e->arm[i] != arm && (size_t)e->arm[i] != r->reference) || lev < 0)
-            continue;
-        t[m] = e->time[i];
-        st[m] = e->status[i];
-        m++;
-    }
-    /* Column-major m x p1: arm, level indicators, their products. */
-    {
-        size_t row = 0;
-        for (i = 0; i < e->n_used; i++) {
-            int32_t lev = s->code[e->row[i]];
-            double a;
-            if (((size_t)e->arm[i] != arm && (size_t)e->arm[i] != r->reference) || lev < 0)
-                continue;
-            a = (size_t)e->arm[i] == arm;
-            x[row] = a;
-            for (j = 1; j < L; j++) {
-                x[j * m + row] = lev == (int32_t)j;
-                x[(L - 1 + j) * m + row] = a * (lev == (int32_t)j);
-            }
-            row++;
-        }
-    }
-    if (small_cox(m, p0, x, t, st, r->plan->cox_ties, r->plan->conf_level, &f0) != 0 ||
-        small_cox(m, p1, x, t, st, r->plan->cox_ties, r->plan->conf_level, &f1) != 0)
-        goto done;
-    {
-        double lr = 2 * (f1->loglik[1] - f0->loglik[1]);
-        double df = f1->df - f0->df;
-        if (lr < 0 && lr > -1e-8)
-            lr = 0;
-        if (df >= 1 && isfinite(lr) && lr >= 0) {
-            *p_out = gsl_cdf_chisq_Q(lr, df);
-            *df_out = df;
-        }
-    }
-done:
-    onc_cox_fit_free(f0);
-    onc_cox_fit_free(f1);
-    free(t);
-    free(st);
-    free(x);
-}
-
 static void forest_free(report_forest *f)
 {
     size_t k;
@@ -1336,29 +1195,119 @@ static void forest_free(report_forest *f)
     free(f->rows);
 }
 
-static onc_status forest_add(report_forest *f, const char *label, size_t cap)
+/*
+** One forest plot: the hazard ratio of `arm` against the reference among
+** the patients of the two arms for whom the endpoint could be derived,
+** overall and in each subgroup, with the likelihood-ratio test of
+** interaction -- the figure library's subgroup analysis
+** (onc_plot_forest_subgroups), as `oncostat plot forest` runs it.
+*/
+static onc_status forest_one(onc_report *r, const report_endpoint *e, report_forest *f,
+                             const subgroup_levels *levels, onc_error *err)
 {
-    report_forest_row *row;
+    const onc_plan *p = r->plan;
+    size_t nv = p->n_subgroup_vars, i, v, m = 0, k;
+    double *t = NULL, *st = NULL, *trt = NULL;
+    int32_t *codes = NULL;
+    onc_plot_subgroup *sg = NULL;
+    onc_plot_subgroup_data d;
+    onc_plot_forest_table *tab = NULL;
+    onc_cox_options co;
+    onc_error inner;
+    onc_status rc = ONC_OK;
 
-    if (f->n_rows == cap)
-        return ONC_ERR_LIMIT;
-    row = &f->rows[f->n_rows];
-    memset(row, 0, sizeof *row);
-    row->hr = row->lower = row->upper = row->p_interaction = row->interaction_df = NAN;
-    row->label = onc_strdup(label);
-    if (row->label == NULL)
-        return ONC_ERR_NOMEM;
-    f->n_rows++;
-    return ONC_OK;
+    t = onc_mallocarray(e->n_used ? e->n_used : 1, sizeof *t);
+    st = onc_mallocarray(e->n_used ? e->n_used : 1, sizeof *st);
+    trt = onc_mallocarray(e->n_used ? e->n_used : 1, sizeof *trt);
+    codes = onc_mallocarray((e->n_used ? e->n_used : 1) * (nv ? nv : 1), sizeof *codes);
+    sg = onc_callocarray(nv ? nv : 1, sizeof *sg);
+    if (t == NULL || st == NULL || trt == NULL || codes == NULL || sg == NULL) {
+        rc = ONC_ERR_NOMEM;
+        goto cleanup;
+    }
+    for (i = 0; i < e->n_used; i++) {
+        if ((size_t)e->arm[i] != f->arm && (size_t)e->arm[i] != r->reference)
+            continue;
+        t[m] = e->time[i];
+        st[m] = e->status[i];
+        trt[m] = (size_t)e->arm[i] == f->arm;
+        m++;
+    }
+    for (v = 0; v < nv; v++) {
+        size_t q = 0;
+        for (i = 0; i < e->n_used; i++)
+            if ((size_t)e->arm[i] == f->arm || (size_t)e->arm[i] == r->reference)
+                codes[v * m + q++] = levels[v].code[e->row[i]];
+        sg[v].name = p->subgroup_vars[v].label ? p->subgroup_vars[v].label : p->subgroup_vars[v].variable.text;
+        sg[v].code = codes + v * m;
+        sg[v].n_levels = levels[v].n_levels;
+        sg[v].levels = (const char *const *)levels[v].labels;
+    }
+    memset(&d, 0, sizeof d);
+    d.n = m;
+    d.stop = t;
+    d.status = st;
+    d.treatment = trt;
+    d.n_subgroups = nv;
+    d.subgroups = sg;
+    onc_cox_options_init(&co);
+    co.ties = (onc_cox_ties)p->cox_ties;
+    co.conf_level = p->conf_level;
+    co.concordance = 0;
+    onc_error_clear(&inner);
+    rc = onc_plot_forest_subgroups(&d, &co, &tab, &inner);
+    if (rc != ONC_OK) {
+        if (rc != ONC_ERR_NOMEM)
+            rc = wrap_error(err, ONC_ERR_COMPUTE, NULL, 0, "subgroup analysis: ", &inner);
+        goto cleanup;
+    }
+    f->rows = onc_callocarray(tab->n_rows ? tab->n_rows : 1, sizeof *f->rows);
+    if (f->rows == NULL) {
+        rc = ONC_ERR_NOMEM;
+        goto cleanup;
+    }
+    for (k = 0; k < tab->n_rows; k++) {
+        const onc_plot_forest_row *src = &tab->rows[k];
+        report_forest_row *row = &f->rows[k];
+        f->n_rows = k + 1;
+        row->label = onc_strdup(src->label);
+        if (row->label == NULL) {
+            rc = ONC_ERR_NOMEM;
+            goto cleanup;
+        }
+        row->is_header = src->is_header;
+        row->is_overall = src->is_overall;
+        row->n = src->n;
+        row->events = src->events;
+        row->hr = src->hr;
+        row->lower = src->lower;
+        row->upper = src->upper;
+        row->p_interaction = src->p_interaction;
+        row->interaction_df = tab->lr_df ? tab->lr_df[k] : NAN;
+        if (!src->is_header && isnan(src->hr)) {
+            row->note = onc_strdup(src->events == 0 ? "no events" : "not estimable");
+            if (row->note == NULL) {
+                rc = ONC_ERR_NOMEM;
+                goto cleanup;
+            }
+        }
+    }
+cleanup:
+    onc_plot_forest_table_free(tab);
+    free(t);
+    free(st);
+    free(trt);
+    free(codes);
+    free(sg);
+    return rc;
 }
 
 static onc_status run_subgroups(onc_report *r, onc_error *err)
 {
     const onc_plan *p = r->plan;
     subgroup_levels *levels = NULL;
-    size_t k, v, a, n_cmp = 0, cap;
+    size_t k, v, a, n_cmp = 0;
     size_t cmp[ONC_PLAN_MAX_ARMS];
-    const report_endpoint *e;
     onc_status st = ONC_OK;
 
     if (!p->subgroups)
@@ -1370,7 +1319,6 @@ static onc_status run_subgroups(onc_report *r, onc_error *err)
             if (strcmp(r->endpoints[k].plan->name, name) == 0)
                 break;
         r->forest_endpoint = k;
-        e = &r->endpoints[k];
     }
     if (p->n_subgroup_compare > 0) {
         for (k = 0; k < p->n_subgroup_compare; k++) {
@@ -1394,12 +1342,9 @@ static onc_status run_subgroups(onc_report *r, onc_error *err)
     levels = onc_callocarray(p->n_subgroup_vars, sizeof *levels);
     if (levels == NULL)
         return ONC_ERR_NOMEM;
-    cap = 1;
-    for (v = 0; v < p->n_subgroup_vars; v++) {
+    for (v = 0; v < p->n_subgroup_vars; v++)
         if ((st = subgroup_make(r, &p->subgroup_vars[v], &levels[v], err)) != ONC_OK)
             goto cleanup;
-        cap += 1 + levels[v].n_levels;
-    }
     r->forests = onc_callocarray(n_cmp, sizeof *r->forests);
     if (r->forests == NULL) {
         st = ONC_ERR_NOMEM;
@@ -1411,34 +1356,8 @@ static onc_status run_subgroups(onc_report *r, onc_error *err)
         f->arm = cmp[k];
         f->endpoint = r->forest_endpoint;
         f->figure = NO_FIGURE;
-        f->rows = onc_callocarray(cap, sizeof *f->rows);
-        if (f->rows == NULL) {
-            st = ONC_ERR_NOMEM;
+        if ((st = forest_one(r, &r->endpoints[r->forest_endpoint], f, levels, err)) != ONC_OK)
             goto cleanup;
-        }
-        if ((st = forest_add(f, "All patients", cap)) != ONC_OK)
-            goto cleanup;
-        f->rows[0].is_overall = 1;
-        if ((st = forest_hr(r, e, f->arm, NULL, 0, &f->rows[0])) != ONC_OK)
-            goto cleanup;
-        for (v = 0; v < p->n_subgroup_vars; v++) {
-            const char *label = p->subgroup_vars[v].label ? p->subgroup_vars[v].label
-                                                          : p->subgroup_vars[v].variable.text;
-            size_t header = f->n_rows, l;
-            if ((st = forest_add(f, label, cap)) != ONC_OK)
-                goto cleanup;
-            f->rows[header].is_header = 1;
-            interaction_test(r, e, f->arm, &levels[v], &f->rows[header].p_interaction,
-                             &f->rows[header].interaction_df);
-            for (l = 0; l < levels[v].n_levels; l++) {
-                report_forest_row *row;
-                if ((st = forest_add(f, levels[v].labels[l], cap)) != ONC_OK)
-                    goto cleanup;
-                row = &f->rows[f->n_rows - 1];
-                if ((st = forest_hr(r, e, f->arm, levels[v].code, (int32_t)l, row)) != ONC_OK)
-                    goto cleanup;
-            }
-        }
     }
 cleanup:
     for (v = 0; v < p->n_subgroup_vars && levels; v++)
@@ -1781,7 +1700,7 @@ static onc_status run_response(onc_report *r, onc_error *err)
         r->n_responses = k + 1;
         rr->criteria = p->criteria[k];
         rr->figure = NO_FIGURE;
-        memset(&ro, 0, sizeof ro);
+        onc_response_options_init(&ro);
         ro.criteria = p->criteria[k] == ONC_PLAN_CHOI ? ONC_CRITERIA_CHOI
                     : p->criteria[k] == ONC_PLAN_MRECIST ? ONC_CRITERIA_MRECIST : ONC_CRITERIA_RECIST11;
         ro.confirm_days = p->confirm_days;
@@ -2047,114 +1966,38 @@ static onc_status figure_add(onc_report *r, const char *name, const char *title,
     return ONC_OK;
 }
 
-/* Step function, censor marks and observations of one KM curve for the
-** plot layer. */
-typedef struct km_plot_data {
-    double *time, *surv, *lower, *upper, *ctime, *csurv, *otime, *ostatus;
-} km_plot_data;
-
-static void km_plot_free(km_plot_data *d)
-{
-    free(d->time);
-    free(d->surv);
-    free(d->lower);
-    free(d->upper);
-    free(d->ctime);
-    free(d->csurv);
-    free(d->otime);
-    free(d->ostatus);
-}
-
-static onc_status km_plot_curve(const report_endpoint *e, size_t g, const char *label,
-                                km_plot_data *d, onc_plot_curve *c)
-{
-    const onc_km_curve *k = &e->km->curves[g];
-    size_t i, m = 1, nc = 0, no = 0;
-
-    memset(d, 0, sizeof *d);
-    d->time = onc_mallocarray(k->n_rows + 1, sizeof *d->time);
-    d->surv = onc_mallocarray(k->n_rows + 1, sizeof *d->surv);
-    d->lower = onc_mallocarray(k->n_rows + 1, sizeof *d->lower);
-    d->upper = onc_mallocarray(k->n_rows + 1, sizeof *d->upper);
-    d->ctime = onc_mallocarray(k->n_rows + 1, sizeof *d->ctime);
-    d->csurv = onc_mallocarray(k->n_rows + 1, sizeof *d->csurv);
-    d->otime = onc_mallocarray(e->n_used + 1, sizeof *d->otime);
-    d->ostatus = onc_mallocarray(e->n_used + 1, sizeof *d->ostatus);
-    if (!d->time || !d->surv || !d->lower || !d->upper || !d->ctime || !d->csurv || !d->otime || !d->ostatus)
-        return ONC_ERR_NOMEM;
-    d->time[0] = 0;
-    d->surv[0] = d->lower[0] = d->upper[0] = 1;
-    for (i = 0; i < k->n_rows; i++) {
-        const onc_km_row *row = &k->rows[i];
-        if (row->n_event > 0) {
-            d->time[m] = row->time;
-            d->surv[m] = row->surv;
-            d->lower[m] = row->lower;
-            d->upper[m] = row->upper;
-            m++;
-        }
-        if (row->n_censor > 0) {
-            d->ctime[nc] = row->time;
-            d->csurv[nc] = row->surv;
-            nc++;
-        }
-    }
-    for (i = 0; i < e->n_used; i++)
-        if ((size_t)e->arm[i] == g) {
-            d->otime[no] = e->time[i];
-            d->ostatus[no] = e->status[i];
-            no++;
-        }
-    memset(c, 0, sizeof *c);
-    c->label = label;
-    c->n = k->n;
-    c->n_steps = m;
-    c->time = d->time;
-    c->surv = d->surv;
-    c->lower = d->lower;
-    c->upper = d->upper;
-    c->n_censor = nc;
-    c->censor_time = d->ctime;
-    c->censor_surv = d->csurv;
-    c->median = k->median.estimate;
-    c->n_obs = no;
-    c->obs_time = d->otime;
-    c->obs_status = d->ostatus;
-    return ONC_OK;
-}
-
 static onc_status figure_km(onc_report *r, report_endpoint *e, onc_error *err)
 {
-    onc_plot_curve curves[ONC_PLAN_MAX_ARMS];
-    km_plot_data data[ONC_PLAN_MAX_ARMS];
+    onc_plot_km_curves *kc = NULL;
     onc_plot_km_options opt;
     onc_plot_list *list = NULL;
-    char annotation[256] = "", pbuf[32], name[96], title[256], caption[1024], ylabel[128];
-    size_t g, used = 0;
+    onc_error inner;
+    char annotation[256] = "", name[96], title[256], caption[1024], ylabel[128];
+    size_t g;
     onc_status st = ONC_OK;
 
-    memset(data, 0, sizeof data);
-    for (g = 0; g < r->n_arms && g < 16; g++) {
+    for (g = 0; g < r->n_arms; g++)
         if (e->km->curves[g].n == 0)
-            continue;
-        if ((st = km_plot_curve(e, g, r->arm_label[g], &data[used], &curves[used])) != ONC_OK)
-            goto cleanup;
-        used++;
+            return ONC_OK;      /* an arm without data: no figure can show it */
+    onc_error_clear(&inner);
+    st = onc_plot_km_curves_from_fit(e->km, e->n_used, e->time, e->status, e->arm,
+                                     (const char *const *)r->arm_label, 1.0, &kc, &inner);
+    if (st != ONC_OK) {
+        if (st != ONC_ERR_NOMEM)
+            st = wrap_error(err, ONC_ERR_COMPUTE, NULL, 0, "Kaplan-Meier figure: ", &inner);
+        return st;
     }
-    if (used == 0)
-        goto cleanup;
     onc_plot_km_options_init(&opt);
     opt.time_unit = onc_time_unit_name(e->unit);
     snprintf(ylabel, sizeof ylabel, "%s probability", e->plan->label ? e->plan->label : e->plan->name);
     opt.ylabel = ylabel;
     opt.show_censor = 1;
     opt.risk_table = 1;
-    if (e->logrank != NULL && !e->logrank->singular && isfinite(e->logrank->p_value)) {
-        onc_format_p(e->logrank->p_value, pbuf, sizeof pbuf);
-        snprintf(annotation, sizeof annotation, "Log-rank P %s%s", pbuf[0] == '<' ? "" : "= ", pbuf);
+    if (e->logrank != NULL && !e->logrank->singular && isfinite(e->logrank->p_value) &&
+        onc_plot_km_annotation("Log-rank", e->logrank->p_value, NULL, NULL, annotation,
+                               sizeof annotation, &inner) == ONC_OK)
         opt.annotation = annotation;
-    }
-    st = onc_plot_km_build(curves, used, &opt, &list, err);
+    st = onc_plot_km_build(kc->curves, kc->n_curves, &opt, &list, err);
     if (st != ONC_OK) {
         if (st != ONC_ERR_NOMEM) {
             char prefix[128];
@@ -2179,8 +2022,7 @@ static onc_status figure_km(onc_report *r, report_endpoint *e, onc_error *err)
     }
     st = figure_add(r, name, title, caption, 0, list, &e->figure);
 cleanup:
-    for (g = 0; g < used; g++)
-        km_plot_free(&data[g]);
+    onc_plot_km_curves_free(kc);
     return st;
 }
 
@@ -2347,6 +2189,10 @@ void onc_report_free(onc_report *r)
     onc_frame_free(r->screened);
     onc_frame_free(r->patients);
     free(r->screen_row);
+    if (r->patient_id != NULL && r->flow != NULL)
+        for (k = 0; k < r->flow->n_eligible; k++)
+            free(r->patient_id[k]);
+    free(r->patient_id);
     onc_flow_free(r->flow);
     for (k = 0; k < r->n_arms; k++) {
         if (r->arm_value)
@@ -2358,10 +2204,6 @@ void onc_report_free(onc_report *r)
     free(r->arm_label);
     free(r->arm);
     free(r->arm_n);
-    if (r->patient_id != NULL && r->flow != NULL)
-        for (k = 0; k < r->flow->n_eligible; k++)
-            free(r->patient_id[k]);
-    free(r->patient_id);
     onc_table1_free(r->table1);
     for (k = 0; k < r->n_endpoints; k++)
         endpoint_free(&r->endpoints[k]);

@@ -65,6 +65,9 @@ static void item_sort(conc_item *a, conc_item *tmp, size_t n)
     size_t width, i;
     conc_item *src = a, *dst = tmp;
 
+    if (n < 2)
+        return;
+
     for (i = 0; i < n; i += 16) {
         size_t hi = i + 16 < n ? i + 16 : n, j;
         for (j = i + 1; j < hi; j++) {

@@ -8,8 +8,9 @@
 ** covariates with step halving, exactly as R survival 3.5-3 coxph.fit
 ** (coxfit6.c) for right-censored data, agreg.fit (agfit4.c) for
 ** counting-process data and coxexact.fit for exact ties (cox_exact.c), so
-** that the iterates -- not only the optimum -- agree with R.  References: Therneau and Grambsch, Modeling Survival Data
-** (2000), ch. 3; Kalbfleisch and Prentice (2002), ch. 4.
+** that the iterates -- not only the optimum -- agree with R.
+** References: Therneau and Grambsch, Modeling Survival Data (2000), ch. 3;
+** Kalbfleisch and Prentice (2002), ch. 4.
 **
 ** Inputs (onc_cox_data): n rows, p columns of x (column-major n x p), stop
 ** times and 0/1 status (n), optional start times (n, counting process),

@@ -46,7 +46,7 @@ onc_status cox_robust_variance(const cox_prep *pp, const onc_cox_data *d,
                                onc_error *err)
 {
     size_t n = pp->n, p = pp->p, i, j, k, c, nclus = 0, np, ncp;
-    double *lp = NULL, *resid = NULL, *agg = NULL, *tmp = NULL, *u = NULL;
+    double *lp = NULL, *resid = NULL, *agg = NULL, *u = NULL;
     size_t *cidx = NULL;
     int efron = fit->ties == ONC_TIES_EFRON, df = 0;
     onc_status st = ONC_OK;
@@ -56,12 +56,11 @@ onc_status cox_robust_variance(const cox_prep *pp, const onc_cox_data *d,
     lp = onc_mallocarray(n, sizeof *lp);
     resid = onc_mallocarray(np, sizeof *resid);
     cidx = onc_mallocarray(n, sizeof *cidx);
-    tmp = onc_mallocarray(p, sizeof *tmp);
     u = onc_callocarray(p, sizeof *u);
     fit->robust_var = onc_callocarray(p * p, sizeof *fit->robust_var);
     fit->robust_se = onc_callocarray(p, sizeof *fit->robust_se);
-    if (lp == NULL || resid == NULL || cidx == NULL || tmp == NULL ||
-        u == NULL || fit->robust_var == NULL || fit->robust_se == NULL)
+    if (lp == NULL || resid == NULL || cidx == NULL || u == NULL ||
+        fit->robust_var == NULL || fit->robust_se == NULL)
         goto nomem;
     if (robust_cluster_index(pp, d, cidx, &nclus) != ONC_OK)
         goto nomem;
@@ -145,7 +144,6 @@ cleanup:
     free(lp);
     free(resid);
     free(agg);
-    free(tmp);
     free(u);
     free(cidx);
     return st;

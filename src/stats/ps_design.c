@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "core/internal.h"
 #include "oncostat/ps_outcome.h"
 
@@ -27,6 +29,8 @@ void onc_ps_design_free(onc_ps_design *design)
     onc_ps_free(design->model);
     onc_ps_weights_free(design->weights);
     onc_match_free(design->match);
+    free(design->coef_z);
+    free(design->coef_p);
     free(design->weight);
     free(design->subclass);
     free(design->arms);
@@ -59,6 +63,39 @@ static void ps_design_subclasses(onc_ps_design *d, int replace)
             d->n_subclasses++;
         }
     }
+}
+
+/* Wald z and P of each propensity-model coefficient. */
+static int ps_design_wald(onc_ps_design *d)
+{
+    const onc_ps_model *m = d->model;
+    const double *coef, *se;
+    const int *infinite = NULL;
+    size_t j;
+
+    if (m->logistic != NULL) {
+        d->n_coef = m->logistic->n_coef;
+        coef = m->logistic->coef;
+        se = m->logistic->se;
+        infinite = m->logistic->infinite;
+    } else {
+        d->n_coef = (m->n_arms - 1) * m->multinom->n_coef;
+        coef = m->multinom->coef;
+        se = m->multinom->se;
+    }
+    d->coef_z = onc_mallocarray(d->n_coef, sizeof *d->coef_z);
+    d->coef_p = onc_mallocarray(d->n_coef, sizeof *d->coef_p);
+    if (d->coef_z == NULL || d->coef_p == NULL)
+        return -1;
+    for (j = 0; j < d->n_coef; j++) {
+        double z = se[j] > 0.0 ? coef[j] / se[j] : NAN;
+
+        if (!isfinite(z) || (infinite != NULL && infinite[j]))
+            z = NAN;
+        d->coef_z[j] = z;
+        d->coef_p[j] = isnan(z) ? NAN : 2.0 * gsl_cdf_ugaussian_Q(fabs(z));
+    }
+    return 0;
 }
 
 /* Per-arm distribution of the analysis weights. */
@@ -152,7 +189,7 @@ onc_status onc_ps_design_build(const double *x, size_t n, size_t p,
         goto cleanup;
     d->weight = onc_mallocarray(n, sizeof *d->weight);
     d->arms = onc_callocarray(n_arms, sizeof *d->arms);
-    if (d->weight == NULL || d->arms == NULL)
+    if (d->weight == NULL || d->arms == NULL || ps_design_wald(d) != 0)
         goto nomem;
     if (opt->method == ONC_PS_METHOD_MATCH) {
         st = onc_match_nearest(d->model->logit, arm, n, &opt->match, &d->match, err);

@@ -187,10 +187,13 @@ static void test_mrecist(void)
 static void test_missing_viable(void)
 {
     onc_lesion_record rec[1];
-    onc_response_options opt = {ONC_CRITERIA_MRECIST, 0, 0, NULL, ONC_BASELINE_EARLIEST};
+    onc_response_options opt;
     onc_response_result *res = NULL;
     onc_error err;
 
+    onc_response_options_init(&opt);
+    opt.criteria = ONC_CRITERIA_MRECIST;
+    opt.confirm_days = 0;
     rec[0] = lesion("E", 0, "L1", 30, NAN);
     rec[0].source_row = 4;
     CHECK(onc_response_evaluate(rec, 1, &opt, &res, &err) == ONC_ERR_DATA);

@@ -501,10 +501,13 @@ static void test_organ(void)
 static void expect_error(const onc_lesion_record *rec, size_t n, size_t row,
                          const char *needle)
 {
-    onc_response_options opt = {ONC_CRITERIA_RECIST11, 0, 0, NULL, ONC_BASELINE_EARLIEST};
+    onc_response_options opt;
     onc_response_result *res = NULL;
     onc_error err;
 
+    onc_response_options_init(&opt);
+    opt.criteria = ONC_CRITERIA_RECIST11;
+    opt.confirm_days = 0;
     onc_error_clear(&err);
     CHECK(onc_response_evaluate(rec, n, &opt, &res, &err) == ONC_ERR_DATA);
     CHECK(res == NULL);
@@ -518,9 +521,12 @@ static void expect_error(const onc_lesion_record *rec, size_t n, size_t row,
 static void test_errors(void)
 {
     onc_lesion_record rec[3];
-    onc_response_options opt = {ONC_CRITERIA_RECIST11, -1, 0, NULL, ONC_BASELINE_EARLIEST};
+    onc_response_options opt;
     onc_response_result *res = NULL;
 
+    onc_response_options_init(&opt);
+    opt.criteria = ONC_CRITERIA_RECIST11;
+    opt.confirm_days = -1;
     rec[0] = tgt("E", 0, "L1", "liver", 30);
     rec[1] = tgt("E", 56, "L1", "liver", 20);
     rec[0].source_row = 11;

@@ -301,6 +301,40 @@ static void test_errors(void)
     CHECK(strstr(err.message, "unknown baseline rule 7") != NULL);
 }
 
+/* With dates as days, issues and reasons name dates. */
+static void test_dates_in_messages(void)
+{
+    onc_lesion_record rec[4];
+    onc_response_options opt;
+    onc_response_result *res = NULL;
+    onc_error err;
+    const onc_response_patient *p;
+    double d0 = 18687.0;        /* 2021-03-01 */
+
+    rec[0] = tgt("D", d0 - 5, "T1", "liver", 40);
+    rec[1] = tgt("D", d0 + 56, "T1", "liver", 20);      /* -50%: PR */
+    rec[2] = tgt("D", d0 - 12, "T2", "lung", 10);
+    rec[3] = tgt("D", d0 - 5, "T2", "lung", 12);
+    onc_response_options_init(&opt);
+    opt.days_are_dates = 1;
+    CHECK(onc_response_evaluate(rec, N(rec), &opt, &res, &err) == ONC_OK);
+    p = patient(res, "D");
+    /* Under EARLIEST only day -12 is the baseline: T1 is new at day -5. */
+    CHECK(p != NULL && has_issue(p, "lesion 'T1' at 2021-02-24 was not recorded at baseline"));
+    CHECK(p != NULL && has_issue(p, "target lesion 'T2' not measured at 2021-04-26"));
+    onc_response_free(res);
+
+    opt.baseline = ONC_BASELINE_FLAG;
+    rec[0].is_baseline = rec[2].is_baseline = rec[3].is_baseline = 1;
+    rec[1].day = d0 + 56;
+    CHECK(onc_response_evaluate(rec, N(rec), &opt, &res, &err) == ONC_OK);
+    p = patient(res, "D");
+    CHECK(p != NULL && has_issue(p, "lesion 'T2' is recorded at baseline on "
+                                    "2021-02-17 and 2021-02-24"));
+    CHECK(p != NULL && p->baseline_sum == 52.0);
+    onc_response_free(res);
+}
+
 static void test_names(void)
 {
     CHECK_STR(onc_baseline_rule_name(ONC_BASELINE_EARLIEST), "earliest");
@@ -318,6 +352,7 @@ int main(void)
     test_missing_baseline_new_lesion();
     test_flag_rule();
     test_errors();
+    test_dates_in_messages();
     test_names();
     return harness_finish();
 }

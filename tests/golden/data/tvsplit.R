@@ -87,7 +87,7 @@ local({
   put(con, "edge_source", s$id - 1)
 
   d <- cohort
-  for (v in c("time", "status", "ttx")) put(con, v, d[[v]])
+  for (v in c("time", "status", "ttx", "age", "ecog")) put(con, v, d[[v]])
   s <- split_cohort(d)
   put(con, "split_start", s$tstart)
   put(con, "split_stop", s$tstop)
