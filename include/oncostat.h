@@ -45,4 +45,10 @@
 #include "oncostat/ae.h"
 #include "oncostat/response_render.h"
 #include "oncostat/rates_render.h"
+#include "oncostat/ae_render.h"
+#include "oncostat/tvsplit.h"
+#include "oncostat/ps_outcome.h"
+#include "oncostat/ps_render.h"
+#include "oncostat/immortal.h"
+#include "oncostat/immortal_render.h"
 #endif

@@ -15,6 +15,7 @@
 #define ONCOSTAT_AE_H
 
 #include "oncostat/core.h"
+#include "oncostat/frame.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -88,6 +89,66 @@ onc_status onc_ae_tabulate(const onc_ae_event *events, size_t n_events,
                            onc_ae_table **out, onc_error *err);
 
 void onc_ae_free(onc_ae_table *table);
+
+/* ---- events and patients from data frames (src/clinical/ae_frame.c) ---- */
+
+/*
+** Column names.  patient names the identifier column of both files (the
+** identifiers are compared as text; numbers are written without a
+** trailing ".0", so 1017 in one file matches "1017" in the other).
+**   term, grade      required (events)
+**   soc, day         optional (events): system organ class; onset day or date
+**   arm              the patients' arm column; NULL = one arm "All"
+** grade: whole numbers, or text such as "3", "Grade 3", "G3"; labelled
+** values (SPSS, Stata) count by their value.
+*/
+typedef struct onc_ae_columns {
+    const char *patient;
+    const char *term;
+    const char *soc;
+    const char *grade;
+    const char *day;
+    const char *arm;
+} onc_ae_columns;
+
+typedef struct onc_ae_data {
+    size_t n_events;
+    onc_ae_event *events;       /* source_row = the events frame's row */
+    size_t n_patients;
+    onc_ae_patient *patients;   /* source_row = the patients frame's row */
+    int days_are_dates;         /* the day column held dates */
+    char *events_source;        /* the frames' files, or NULL */
+    char *patients_source;
+    char *columns[6];           /* copies of the names, in the order of
+                                   onc_ae_columns */
+    char *text;                 /* storage for the strings */
+} onc_ae_data;
+
+/*
+** Events and patients from two frames.
+** Left out and counted (excluded lists may be NULL; they are initialised
+** here; release them with onc_exclusions_clear() in any case): patients
+** with a missing identifier or arm ("missing value in '<column>'"); events
+** with a missing patient, term or grade, and the events of patients left
+** out of the patient list ("patient left out of the patient list").
+** Errors, naming the file, row and column: ONC_ERR_USAGE for a column that
+** does not exist or cannot hold its values; ONC_ERR_DATA for a grade that
+** is not a whole number from 1 to 5, a patient listed twice, an event of a
+** patient not in the patient list.  Release with onc_ae_data_free().
+*/
+onc_status onc_ae_data_from_frames(const onc_frame *events,
+                                   const onc_frame *patients,
+                                   const onc_ae_columns *cols,
+                                   onc_ae_data **out,
+                                   onc_exclusions *events_excluded,
+                                   onc_exclusions *patients_excluded,
+                                   onc_error *err);
+
+void onc_ae_data_free(onc_ae_data *data);
+
+/* Rewrite an error of onc_ae_tabulate() on data's records in place so that
+** it names the events file and its own column names. */
+void onc_ae_data_locate_error(const onc_ae_data *data, onc_error *err);
 
 #ifdef __cplusplus
 }

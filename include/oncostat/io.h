@@ -1,6 +1,6 @@
 /*
 ** oncostat/io.h -- reading delimited text (CSV, semicolon CSV, TSV) into a
-** data frame.
+** data frame, and writing a frame as CSV (onc_csv_write, at the end).
 **
 ** The reader follows RFC 4180 (quoted fields, "" inside quotes, separators
 ** and line breaks inside quotes, CRLF or LF, optional UTF-8 byte order
@@ -42,6 +42,8 @@
 */
 #ifndef ONCOSTAT_IO_H
 #define ONCOSTAT_IO_H
+
+#include <stdio.h>
 
 #include "oncostat/frame.h"
 
@@ -118,6 +120,35 @@ onc_status onc_csv_read(const char *path, const onc_csv_options *opt,
 onc_status onc_csv_read_buffer(const char *data, size_t len, const char *name,
                                const onc_csv_options *opt, onc_frame **out,
                                onc_error *err);
+
+/*
+** Write `frame` to fp as CSV: RFC 4180, comma separator, LF line ends, a
+** header row with the column names, UTF-8 bytes as stored.  Each type is
+** written so that onc_csv_read (and R's read.csv) read the value back:
+**
+**   NUMBER   the shortest decimal that reads back to the same double
+**            (at most 17 significant digits); -0 as 0; infinities as Inf
+**            and -Inf, as R writes them
+**   INTEGER  whole numbers without a decimal mark
+**   DATE     ISO 8601 YYYY-MM-DD (a fractional day is floored, as in R)
+**   LOGICAL  TRUE or FALSE
+**   FACTOR   the level's text
+**   missing  NA in every type, as R's write.csv writes it
+**
+** A field is quoted only when it must be (it holds a comma, a double quote,
+** CR or LF); quotes inside are doubled.  Variable labels, unused factor
+** levels and the numbers behind labelled values are not written.
+** Reading the file back gives the same values; the type can differ where
+** the text itself is ambiguous (a number column of whole numbers reads
+** back as integer, a factor whose levels all look like numbers as number,
+** a level spelled NA as missing).  docs/csv.md has the details.
+** Returns ONC_OK, ONC_ERR_USAGE (NULL frame or fp), ONC_ERR_DATA (a date
+** outside 0001-01-01 .. 9999-12-31, a factor code out of range: err names
+** the row and column), ONC_ERR_IO (a write failed), ONC_ERR_NOMEM.  On
+** failure part of the file may have been written; write through a
+** temporary file (onc_output_open) to make the result all or nothing.
+*/
+onc_status onc_csv_write(const onc_frame *frame, FILE *fp, onc_error *err);
 
 #ifdef __cplusplus
 }

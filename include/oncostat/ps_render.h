@@ -54,6 +54,8 @@ typedef struct onc_ps_report {
     const onc_balance_table *balance;       /* may be NULL */
     const char *const *balance_labels;      /* balance->n_rows row names
                                                ("age", "ecog=1") */
+    double balance_threshold;           /* the |SMD| the balance table
+                                           flagged above (0 = 0.1) */
     const size_t *rows;                 /* design->n 1-based data rows, for
                                            listing unmatched patients; may be
                                            NULL */

@@ -64,8 +64,6 @@ int cli_output_close(onc_output *o);
 /* Text printed by --help for the common data options. */
 extern const char cli_common_help[];
 
-#endif
-
 /* ---- commands of the form `oncostat CMD DATA 'FORMULA' [options]` ---- */
 
 #define CLI_MAX_REFS 64
@@ -98,3 +96,5 @@ void cli_analysis_free(cli_analysis *a);
 
 /* Help text for the analysis options (--ref, --weights). */
 extern const char cli_analysis_help[];
+
+#endif

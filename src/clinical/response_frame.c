@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "oncostat/response.h"
+#include "clinical/frame_text.h"
 #include "core/internal.h"
 
 enum {
@@ -35,9 +36,6 @@ static const char *const lesion_role[LF_N] = {
 static const char *const lesion_engine_name[LF_N] = {
     "patient", "day", NULL, "lesion", "kind", NULL, "diameter", "short_axis",
     NULL, "viable_diameter", "attenuation", "nt_status", "baseline"};
-
-/* Longest identifier written from a number ("-1.23456789012345e+300"). */
-#define LESION_NUMBER_TEXT 32
 
 typedef struct lesion_synonym {
     const char *text;
@@ -72,26 +70,13 @@ static const lesion_synonym lesion_flags[] = {
     {"no", 0}, {"n", 0}, {"false", 0}, {"f", 0}, {"0", 0},
 };
 
-/* Case-insensitive comparison that ignores blanks around s. */
-static int lesion_text_is(const char *s, const char *word)
-{
-    size_t len;
-
-    while (*s == ' ' || *s == '\t')
-        s++;
-    len = strlen(s);
-    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-        len--;
-    return len == strlen(word) && strncasecmp(s, word, len) == 0;
-}
-
 /* The value of text s in table, or -1. */
 static int lesion_lookup(const lesion_synonym *table, size_t n, const char *s)
 {
     size_t k;
 
     for (k = 0; k < n; k++)
-        if (lesion_text_is(s, table[k].text))
+        if (clinical_text_is(s, table[k].text))
             return table[k].value;
     return -1;
 }
@@ -215,43 +200,6 @@ static onc_status lesion_check_types(const onc_frame *df, const long *idx,
                                                                          : "a number of days",
                              df->cols[idx[LF_DAY]].name);
     return ONC_OK;
-}
-
-/* Bytes needed to copy the identifiers of column c. */
-static size_t lesion_text_bytes(const onc_column *c, size_t n_rows, int *overflow)
-{
-    size_t k, bytes = 0, add;
-
-    if (c->type != ONC_COL_FACTOR) {
-        if (onc_mul_overflow(n_rows, LESION_NUMBER_TEXT, &add) != 0)
-            *overflow = 1;
-        return add;
-    }
-    for (k = 0; k < c->n_levels; k++) {
-        add = strlen(c->levels[k]) + 1;
-        if (bytes > SIZE_MAX - add)
-            *overflow = 1;
-        else
-            bytes += add;
-    }
-    return bytes;
-}
-
-/*
-** The text of an identifier column at row i: for a text column a copy of
-** its level made once (level_copy[k]); for a number, written at *cursor.
-*/
-static const char *lesion_text_at(const onc_column *c, size_t i,
-                                  char **level_copy, char **cursor)
-{
-    char *s;
-
-    if (c->type == ONC_COL_FACTOR)
-        return level_copy[c->code[i]];
-    s = *cursor;
-    snprintf(s, LESION_NUMBER_TEXT, "%.15g", c->num[i]);
-    *cursor += strlen(s) + 1;
-    return s;
 }
 
 /* Map each level of a text column through a synonym table (-1 = none). */
@@ -405,7 +353,7 @@ onc_status onc_lesion_data_from_frame(const onc_frame *df,
         size_t add;
         if (idx[text_fields[k]] < 0)
             continue;
-        add = lesion_text_bytes(&df->cols[idx[text_fields[k]]], df->n_rows, &overflow);
+        add = clinical_text_bytes(&df->cols[idx[text_fields[k]]], df->n_rows, &overflow);
         if (overflow || bytes > SIZE_MAX - add)
             goto nomem;
         bytes += add;
@@ -421,15 +369,8 @@ onc_status onc_lesion_data_from_frame(const onc_frame *df,
         if (idx[f] < 0 || df->cols[idx[f]].type != ONC_COL_FACTOR)
             continue;
         c = &df->cols[idx[f]];
-        level_copy[f] = onc_mallocarray(c->n_levels ? c->n_levels : 1, sizeof **level_copy);
-        if (level_copy[f] == NULL)
+        if ((level_copy[f] = clinical_text_levels(c, &cursor)) == NULL)
             goto nomem;
-        for (i = 0; i < c->n_levels; i++) {
-            size_t len = strlen(c->levels[i]) + 1;
-            memcpy(cursor, c->levels[i], len);
-            level_copy[f][i] = cursor;
-            cursor += len;
-        }
     }
     if (df->cols[idx[LF_TYPE]].type == ONC_COL_FACTOR &&
         (maps[LF_TYPE] = lesion_level_map(&df->cols[idx[LF_TYPE]], lesion_kinds,
@@ -462,13 +403,13 @@ onc_status onc_lesion_data_from_frame(const onc_frame *df,
         if (skip)
             continue;
         r->source_row = i + 1;
-        r->patient = lesion_text_at(&df->cols[idx[LF_PATIENT]], i, level_copy[LF_PATIENT],
+        r->patient = clinical_text_at(&df->cols[idx[LF_PATIENT]], i, level_copy[LF_PATIENT],
                                     &cursor);
-        r->lesion = lesion_text_at(&df->cols[idx[LF_LESION]], i, level_copy[LF_LESION],
+        r->lesion = clinical_text_at(&df->cols[idx[LF_LESION]], i, level_copy[LF_LESION],
                                    &cursor);
         r->organ = NULL;
         if (idx[LF_ORGAN] >= 0 && !onc_column_is_missing(&df->cols[idx[LF_ORGAN]], i))
-            r->organ = lesion_text_at(&df->cols[idx[LF_ORGAN]], i, level_copy[LF_ORGAN],
+            r->organ = clinical_text_at(&df->cols[idx[LF_ORGAN]], i, level_copy[LF_ORGAN],
                                       &cursor);
         c = &df->cols[idx[LF_DAY]];
         r->day = c->num[i];

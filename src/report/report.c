@@ -139,10 +139,6 @@ const char *report_unit_singular_of(onc_time_unit unit)
     return "";
 }
 
-void report_format_pct(char *buf, size_t cap, double proportion)
-{
-    onc_format_human(100 * proportion, 1, "NA", buf, cap);
-}
 
 static onc_status plan_error(const onc_report *r, onc_error *err, onc_status st, size_t line,
                              const char *fmt, ...)
@@ -701,7 +697,6 @@ static onc_status fit_cox(onc_report *r, const report_endpoint *ep, const onc_pl
     onc_status st = ONC_OK;
     size_t k, j;
     long c;
-    char refbuf[64];
 
     memset(out, 0, sizeof *out);
     for (k = 0; k < n_terms; k++)
@@ -732,8 +727,7 @@ static onc_status fit_cox(onc_report *r, const report_endpoint *ep, const onc_pl
     }
     memset(&mo, 0, sizeof mo);
     ref.variable = p->arm_column.text;
-    snprintf(refbuf, sizeof refbuf, "%s", r->arm_value[r->reference]);
-    ref.level = refbuf;
+    ref.level = r->arm_value[r->reference];
     mo.refs = &ref;
     mo.n_refs = 1;
     st = onc_model_build(r->patients, f, &mo, &m, &out->excluded, &inner);
@@ -2063,9 +2057,14 @@ static onc_status figure_forest(onc_report *r, report_forest *f, onc_error *err)
         return st;
     }
     snprintf(name, sizeof name, "forest_%s_%zu", e->plan->name, f->arm + 1);
-    snprintf(title, sizeof title, "Hazard ratios for %s in subgroups: %s versus %s",
-             e->plan->label ? e->plan->label : e->plan->name, r->arm_label[f->arm],
-             r->arm_label[r->reference]);
+    {
+        char lab[200];
+        snprintf(lab, sizeof lab, "%s", e->plan->label ? e->plan->label : e->plan->name);
+        if (lab[0] >= 'A' && lab[0] <= 'Z' && !(lab[1] >= 'A' && lab[1] <= 'Z'))
+            lab[0] = (char)(lab[0] - 'A' + 'a');
+        snprintf(title, sizeof title, "Hazard ratios for %s in subgroups: %.100s versus %.100s", lab,
+                 r->arm_label[f->arm], r->arm_label[r->reference]);
+    }
     snprintf(caption, sizeof caption,
              "Cox models within each subgroup (patients of the two arms); squares are sized by "
              "the number of events. P for interaction: likelihood-ratio test of the "
@@ -2290,11 +2289,30 @@ static void write_frame_csv(const onc_frame *df, const unsigned char *keep, FILE
     }
 }
 
+/* mkdir -p: the output directory and any missing parents. */
 static onc_status make_dir(const char *path, onc_error *err)
 {
-    if (mkdir(path, 0755) != 0 && errno != EEXIST)
-        return onc_error_set(err, ONC_ERR_IO, path, 0, 0, NULL, "cannot create the directory: %s",
-                             strerror(errno));
+    char buf[4096];
+    size_t n = strlen(path), k;
+
+    if (n == 0 || n >= sizeof buf)
+        return onc_error_set(err, ONC_ERR_USAGE, path, 0, 0, NULL, "invalid output directory name");
+    memcpy(buf, path, n + 1);
+    for (k = 1; k <= n; k++) {
+        if (buf[k] != '/' && buf[k] != '\0')
+            continue;
+        buf[k] = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+            return onc_error_set(err, ONC_ERR_IO, buf, 0, 0, NULL, "cannot create the directory: %s",
+                                 strerror(errno));
+        if (k < n)
+            buf[k] = '/';
+    }
+    {
+        struct stat sb;
+        if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+            return onc_error_set(err, ONC_ERR_IO, path, 0, 0, NULL, "is not a directory");
+    }
     return ONC_OK;
 }
 

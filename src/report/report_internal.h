@@ -216,7 +216,5 @@ const char *report_unit_singular_of(onc_time_unit unit);
 /* "12.3 (8.1–NR)" style estimate with CI; NaN estimate gives "NR". */
 void report_format_ci(char *buf, size_t cap, double est, double lo, double hi,
                       int decimals, const char *na);
-/* A percentage "45.5" from a proportion. */
-void report_format_pct(char *buf, size_t cap, double proportion);
 
 #endif

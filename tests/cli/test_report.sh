@@ -90,16 +90,27 @@ cox_check '.cox[0].adjusted'
 a=$(jq -c '[.arms[] | [.arm, .count, .n, .proportion, .lower, .upper]] | sort' "$TMP/rates.json")
 b=$(jq -c '[.response[0].arms[] | select(.arm != "all") | [.arm, .orr.count, .orr.n, .orr.proportion, .orr.lower, .orr.upper]] | sort' "$R")
 [ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "rates differ: $a vs $b"
-a=$(jq -c '.comparisons.fisher_p // .fisher_p' "$TMP/rates.json")
+a=$(jq -c '.test.fisher_p' "$TMP/rates.json")
 b=$(jq -c '.response[0].orr_fisher_p' "$R")
 [ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "rates Fisher P differs: $a vs $b"
+a=$(jq -c '[.comparisons[] | [.arm, .odds_ratio, .or_lower, .or_upper, .fisher_p]]' "$TMP/rates.json")
+b=$(jq -c '[.response[0].arms[] | select(.orr_odds_ratio != null) |
+           [.arm, .orr_odds_ratio.estimate, .orr_odds_ratio.lower, .orr_odds_ratio.upper, .orr_odds_ratio.p]]' "$R")
+[ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "odds ratios of response differ: $a vs $b"
 
 # response: best overall response counts of the patients with lesion data.
-"$ONCOSTAT" response "$D/lesions.csv" --criteria choi --organ-only liver --confirm 28 --min-sd 42 --json \
-    >"$TMP/resp.json" 2>"$TMP/err" || bad "oncostat response failed: $(cat "$TMP/err")"
-a=$(jq -c '[.best_response.CR, .best_response.PR, .best_response.SD, .best_response.PD]' "$TMP/resp.json")
-b=$(jq -c '.response[0].arms[] | select(.arm == "all") | .best_response | [.CR, .PR, .SD, .PD]' "$R")
-[ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "response counts differ: $a vs $b"
+# (Every analysed patient of the example has lesion records, so the counts
+# are those of the whole analysis set.)
+for crit in choi:0 recist1.1:1 mrecist:2; do
+    name=${crit%:*}
+    k=${crit#*:}
+    "$ONCOSTAT" response "$D/lesions.csv" --criteria "$name" --only-organ liver --confirm 28 --min-sd 42 \
+        --date scan_date --type lesion_type --json >"$TMP/resp.json" 2>"$TMP/err" \
+        || bad "oncostat response $name failed: $(cat "$TMP/err")"
+    a=$(jq -c '[.best_response[] | .count]' "$TMP/resp.json")
+    b=$(jq -c --argjson k "$k" '.response[$k].arms[] | select(.arm == "all") | .best_response | [.CR, .PR, .SD, .PD, .NE]' "$R")
+    [ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "response counts ($name) differ: $a vs $b"
+done
 
 # ae: patients by worst grade, any grade and grade >= 3, per arm.
 "$ONCOSTAT" ae "$D/adverse_events.csv" --patients "$D/patients.csv" --by treatment --json \
@@ -117,6 +128,13 @@ if diff -r "$OUT" "$TMP/again" >/dev/null; then ok; else bad "rerun differs: $(d
 if [ ! -s "$TMP/out" ]; then ok; else bad "--quiet printed something"; fi
 expect_exit 0 "$ONCOSTAT" report "$PLAN" -o "$OUT" --quiet     # over an existing report
 if diff -r "$OUT" "$TMP/again" >/dev/null; then ok; else bad "rewrite in place differs"; fi
+
+# Missing parent directories are made; a file in the way is an error.
+expect_exit 0 "$ONCOSTAT" report "$PLAN" -o "$TMP/deep/er/dir" --quiet
+if [ -s "$TMP/deep/er/dir/report.html" ]; then ok; else bad "no report in a nested directory"; fi
+: >"$TMP/afile"
+expect_exit 2 "$ONCOSTAT" report "$PLAN" -o "$TMP/afile" --quiet
+expect_err "afile"
 
 # ---- plan errors: file and line, exit 2 ----
 P=$TMP/plans

@@ -174,6 +174,25 @@ static void defaults(void)
     CHECK(p->out_html && p->out_json && p->out_csv && p->fig_svg && !p->fig_png);
     CHECK(p->endpoints[0].n_events == 1 && strcmp(p->endpoints[0].events[0].column.text, "death") == 0);
     CHECK(p->lesions.line == 0 && p->lesions.file.text == NULL);
+    CHECK(p->time_zero_label == NULL);
+    onc_plan_free(p);
+}
+
+/* time_zero as a mapping gives the column and how to name it. */
+static void time_zero_mapping(void)
+{
+    static const char text[] =
+        "data: {patients: p.csv}\nid: id\narms: arm\n"
+        "time_zero:\n  column: dx_date\n  label: diagnosis of liver metastases\n";
+    onc_plan *p = NULL;
+    onc_error err;
+
+    CHECK(onc_plan_parse(text, strlen(text), "p.yaml", NULL, &p, &err) == ONC_OK);
+    if (p == NULL)
+        return;
+    CHECK_STR(p->time_zero.text, "dx_date");
+    CHECK(p->time_zero.line == 5);
+    CHECK_STR(p->time_zero_label, "diagnosis of liver metastases");
     onc_plan_free(p);
 }
 
@@ -254,6 +273,11 @@ static const struct {
     {BASE "title:\n", ONC_ERR_USAGE, 5, "'title' has no value"},
     {"- a\n- b\n", ONC_ERR_USAGE, 1, "a study plan is a mapping"},
     {"", ONC_ERR_USAGE, 1, "the plan is empty"},
+    {BASE "time_zero2: x\n", ONC_ERR_USAGE, 5, "did you mean 'time_zero'"},
+    {"data: {patients: p.csv}\nid: id\narms: arm\ntime_zero: {label: diagnosis}\n", ONC_ERR_USAGE, 4,
+     "'time_zero' needs 'column'"},
+    {"data: {patients: p.csv}\nid: id\narms: arm\ntime_zero: {column: d, lable: x}\n", ONC_ERR_USAGE, 4,
+     "did you mean 'label'"},
     {BASE "---\nid: x\n", ONC_ERR_USAGE, 5, "more than one YAML document"},
 };
 
@@ -315,6 +339,7 @@ int main(void)
     harness_set_name("test_plan");
     complete_plan();
     defaults();
+    time_zero_mapping();
     plan_errors();
     from_file();
     return harness_finish();

@@ -17,8 +17,9 @@ put <- function(key, x) {
 bor <- c(rep(c("CR", "PR", "SD", "PD", "NE"), c(2, 13, 10, 10, 3)),
          rep(c("CR", "PR", "SD", "PD"), c(5, 12, 3, 2)))
 arm <- rep(c("Control", "TACE"), c(38, 22))
-# Three dose levels, cycling, for the trend test.
-dose <- rep(c(1, 2, 3), length.out = 60)
+# Three dose levels for the trend test: the first patients of each arm
+# (the responders come first) got the lowest dose.
+dose <- c(rep(1:3, c(13, 13, 12)), rep(1:3, c(7, 7, 8)))
 d <- data.frame(id = 1:63,
                 arm = c(arm, NA, NA, "TACE"),
                 bor = c(bor, "PR", "SD", NA),
@@ -26,7 +27,7 @@ d <- data.frame(id = 1:63,
 d$responded <- d$bor %in% c("CR", "PR")
 d$responded[is.na(d$bor)] <- NA
 write.csv(d, "tests/data/rates_arms.csv", row.names = FALSE, na = "")
-d <- read.csv("tests/data/rates_arms.csv")
+d <- read.csv("tests/data/rates_arms.csv", na.strings = c("", "NA"))
 u <- d[!is.na(d$arm) & !is.na(d$bor), ]
 
 # ---- binary: responded ~ arm ----
@@ -69,8 +70,11 @@ put("cat.test", c(fisher.test(tb)$p.value, ct$statistic, ct$parameter, ct$p.valu
 ci <- binom.test(tb["TACE", "CR"], sum(tb["TACE", ]))$conf.int
 put("cat.TACE_CR", c(tb["TACE", "CR"] / sum(tb["TACE", ]), ci))
 
-# ---- trend: responded ~ dose (3 ordered groups) ----
-x <- tapply(u$responded, u$dose, sum); n <- tapply(u$responded, u$dose, length)
+# ---- trend: responded ~ factor(dose) (3 ordered groups; the arm is not
+# in this formula, so only row 63 is excluded) ----
+v <- d[!is.na(d$bor), ]
+x <- tapply(v$responded, v$dose, sum); n <- tapply(v$responded, v$dose, length)
+put("trend.counts", c(x, n))
 pt <- prop.trend.test(x, n)
 put("trend", c(pt$statistic, pt$p.value))
 put("trend.fisher_p", fisher.test(cbind(n - x, x))$p.value)
