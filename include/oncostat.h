@@ -28,6 +28,7 @@
 #include "oncostat/formula.h"
 #include "oncostat/model.h"
 #include "oncostat/endpoint.h"
+#include "oncostat/endpoint_render.h"
 #include "oncostat/km.h"
 #include "oncostat/logrank.h"
 #include "oncostat/cox.h"

@@ -53,7 +53,7 @@ void onc_rates_report_init(onc_rates_report *r);
 ** and n_total, n_used, n_excluded, excluded.
 ** CSV: one row per group (binary: arm, n, count, proportion, lower, upper)
 ** or per group and category (arm, category, n, count, proportion, lower,
-** upper), then the row "All".
+** upper), then the row "All" (when there are two or more groups).
 ** Errors: ONC_ERR_USAGE for an inconsistent report, ONC_ERR_IO,
 ** ONC_ERR_NOMEM.
 */

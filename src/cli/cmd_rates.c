@@ -12,7 +12,7 @@
 
 /* Most categories a numeric outcome may have before it is refused as
 ** "not categorical" (a measurement, not a classification). */
-#define RATES_MAX_NUMERIC_CATEGORIES 64
+#define RATES_MAX_NUMERIC_CATEGORIES 32
 
 static void help(void)
 {
@@ -111,11 +111,12 @@ static void outcome_free(rates_outcome *o)
     size_t c;
 
     free(o->code);
-    if (o->own_names)
+    if (o->own_names && o->names != NULL) {
         for (c = 0; c < o->n_cat; c++)
             free(o->names[c]);
-    if (o->own_names)
         free(o->names);
+    }
+    memset(o, 0, sizeof *o);
 }
 
 static int outcome_take(const cli_analysis *a, rates_outcome *o)
@@ -191,6 +192,7 @@ nomem:
     fprintf(stderr, "oncostat rates: out of memory\n");
 cleanup:
     free(distinct);
+    outcome_free(o);
     return code;
 }
 

@@ -410,7 +410,7 @@ void onc_ae_data_locate_error(const onc_ae_data *data, onc_error *err)
         return;
     for (f = 0; f < AF_N; f++)
         if (generic[f] != NULL && strcmp(err->column, generic[f]) == 0)
-            column = data->columns[f];
+            column = data->columns[f] != NULL ? data->columns[f] : generic[f];
     if (column == NULL)
         return;
     snprintf(prefix, sizeof prefix, "row %zu, column '%s': ", err->row, err->column);

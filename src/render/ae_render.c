@@ -45,7 +45,7 @@ static void ae_n_pct(size_t n, double pct, char *buf, size_t cap)
 static void ae_json_count(onc_json *j, const onc_ae_table *t, const onc_ae_count *c,
                           size_t a)
 {
-    char key[16];
+    char key[32];
     int g;
 
     onc_json_object_begin(j);

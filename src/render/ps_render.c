@@ -1176,7 +1176,7 @@ static onc_status ps_text_outcome(const onc_ps_report *r, FILE *fp)
     km_render_wrap(fp, text, 78);
     fputc('\n', fp);
 
-    n_cols = 4 + r->n_times * (bs != NULL ? 2 : 1);
+    n_cols = 4 + r->n_times;
     memset(&head, 0, sizeof head);
     memset(&cells, 0, sizeof cells);
     if (km_render_cells_alloc(&head, n_cols) != 0 ||
@@ -1193,8 +1193,6 @@ static onc_status ps_text_outcome(const onc_ps_report *r, FILE *fp)
     for (t = 0; t < r->n_times; t++) {
         km_render_time(r->times[t], "NA", num, sizeof num);
         snprintf(head.text[col++], KM_RENDER_CELL, "S(%s) (%s CI)", num, conf);
-        if (bs != NULL)
-            snprintf(head.text[col++], KM_RENDER_CELL, "Bootstrap CI");
     }
     for (col = 1; col < n_cols; col++)
         al[col] = ONC_ALIGN_RIGHT;
@@ -1220,21 +1218,13 @@ static onc_status ps_text_outcome(const onc_ps_report *r, FILE *fp)
 
             if (!at->in_range) {
                 snprintf(cells.text[col++], KM_RENDER_CELL, "NA");
-            } else {
-                km_render_fixed(at->surv, 3, e, sizeof e);
-                km_render_fixed(at->lower, 3, lo, sizeof lo);
-                km_render_fixed(at->upper, 3, hi, sizeof hi);
-                snprintf(cells.text[col++], KM_RENDER_CELL, "%s (%s" PS_RENDER_DASH "%s)",
-                         e, lo, hi);
+                continue;
             }
-            if (bs != NULL) {
-                size_t cell = a * bs->n_times + t;
-
-                km_render_fixed(bs->surv_lower[cell], 3, lo, sizeof lo);
-                km_render_fixed(bs->surv_upper[cell], 3, hi, sizeof hi);
-                snprintf(cells.text[col++], KM_RENDER_CELL, "%s" PS_RENDER_DASH "%s",
-                         lo, hi);
-            }
+            km_render_fixed(at->surv, 3, e, sizeof e);
+            km_render_fixed(at->lower, 3, lo, sizeof lo);
+            km_render_fixed(at->upper, 3, hi, sizeof hi);
+            snprintf(cells.text[col++], KM_RENDER_CELL, "%s (%s" PS_RENDER_DASH "%s)",
+                     e, lo, hi);
         }
         rc = onc_table_add_row(tab, cells.ptr);
     }
@@ -1244,6 +1234,52 @@ static onc_status ps_text_outcome(const onc_ps_report *r, FILE *fp)
     tab = NULL;
     if (rc != ONC_OK)
         goto cleanup;
+
+    /* Bootstrap intervals of S(t): arm, replicates (the fewest in which
+    ** S(t) was defined over the times), one column per time. */
+    if (bs != NULL && r->n_times > 0) {
+        size_t n2 = 2 + r->n_times;
+
+        fprintf(fp, "\nBootstrap %s percentile intervals of S(t)\n", conf);
+        col = 0;
+        snprintf(head.text[col++], KM_RENDER_CELL, "Arm");
+        snprintf(head.text[col++], KM_RENDER_CELL, "Replicates");
+        for (t = 0; t < r->n_times; t++) {
+            km_render_time(r->times[t], "NA", num, sizeof num);
+            snprintf(head.text[col++], KM_RENDER_CELL, "S(%s)", num);
+        }
+        tab = onc_table_new(n2, head.ptr, al);
+        if (tab == NULL) {
+            rc = ONC_ERR_NOMEM;
+            goto cleanup;
+        }
+        for (a = 0; a < o->n_arms && rc == ONC_OK; a++) {
+            size_t fewest = bs->replicates;
+
+            for (t = 0; t < r->n_times; t++)
+                if (bs->surv_n[a * bs->n_times + t] < fewest)
+                    fewest = bs->surv_n[a * bs->n_times + t];
+            col = 0;
+            snprintf(cells.text[col++], KM_RENDER_CELL, "%s", r->arm_labels[a]);
+            snprintf(cells.text[col++], KM_RENDER_CELL, "%zu", fewest);
+            for (t = 0; t < r->n_times; t++) {
+                size_t cell = a * bs->n_times + t;
+                char lo[48], hi[48];
+
+                km_render_fixed(bs->surv_lower[cell], 3, lo, sizeof lo);
+                km_render_fixed(bs->surv_upper[cell], 3, hi, sizeof hi);
+                snprintf(cells.text[col++], KM_RENDER_CELL, "%s" PS_RENDER_DASH "%s",
+                         lo, hi);
+            }
+            rc = onc_table_add_row(tab, cells.ptr);
+        }
+        if (rc == ONC_OK)
+            rc = onc_table_write_text(tab, fp);
+        onc_table_free(tab);
+        tab = NULL;
+        if (rc != ONC_OK)
+            goto cleanup;
+    }
 
     fprintf(fp, "\nCox model with the weights, robust standard errors%s\n",
             o->clustered ? " clustered on the matched sets" : "");

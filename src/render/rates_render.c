@@ -283,7 +283,8 @@ static onc_status rates_render_csv(const onc_rates_report *r, FILE *fp)
         for (g = 0; g < res->n_groups; g++)
             rates_csv_row(fp, rates_arm(r, g, buf, sizeof buf), NULL,
                           &res->cells[g * 2 + 1]);
-        rates_csv_row(fp, "All", NULL, &res->overall[1]);
+        if (res->n_groups > 1)
+            rates_csv_row(fp, "All", NULL, &res->overall[1]);
     } else {
         fputs("arm,category,n,count,proportion,lower,upper\n", fp);
         for (g = 0; g < res->n_groups; g++)
@@ -291,7 +292,7 @@ static onc_status rates_render_csv(const onc_rates_report *r, FILE *fp)
                 rates_csv_row(fp, rates_arm(r, g, buf, sizeof buf),
                               rates_category(r, c, cbuf, sizeof cbuf),
                               &res->cells[g * nc + c]);
-        for (c = 0; c < nc; c++)
+        for (c = 0; c < nc && res->n_groups > 1; c++)
             rates_csv_row(fp, "All", rates_category(r, c, cbuf, sizeof cbuf),
                           &res->overall[c]);
     }

@@ -55,6 +55,9 @@ static const char *variable_name(const onc_report *r, const char *column)
     for (k = 0; k < p->n_baseline; k++)
         if (p->baseline[k].label && strcmp(p->baseline[k].variable.text, column) == 0)
             return p->baseline[k].label;
+    for (k = 0; k < p->n_subgroup_vars; k++)
+        if (p->subgroup_vars[k].label && strcmp(p->subgroup_vars[k].variable.text, column) == 0)
+            return p->subgroup_vars[k].label;
     if (strcmp(column, p->arm_column.text) == 0)
         return "treatment";
     return column;
@@ -150,13 +153,38 @@ onc_status onc_report_write_methods(const onc_report *r, int html, FILE *fp)
         putf(fp, html, "Times are in %s (a month is 30.4375 days). ", onc_time_unit_name(p->unit));
     }
     if (r->table1 != NULL && p->baseline_compare != ONC_TABLE1_COMPARE_NONE && r->n_arms >= 2) {
-        put(fp, html, "Baseline characteristics were compared between arms with ");
-        put(fp, html, r->n_arms > 2 ? "the Kruskal" EN_DASH "Wallis test (medians), one-way analysis of variance (means)"
-                                    : "the Wilcoxon rank-sum test (medians), Welch's t-test (means)");
-        put(fp, html, " and Pearson's chi-square test, or Fisher's exact test when an expected count "
-                      "was below 5 (categories)");
+        /* Name only the tests that were used. */
+        int used[8] = {0}, n_used = 0, t;
+        static const char *const phrase[8] = {
+            NULL, "Pearson's chi-square test, or Fisher's exact test when an expected count was "
+                  "below 5 (categories)", NULL, "the Wilcoxon rank-sum test (medians)",
+            "the Kruskal" EN_DASH "Wallis test (medians)", "Welch's t-test (means)",
+            "one-way analysis of variance (means)", NULL};
+        for (k = 0; k < r->table1->n_rows; k++) {
+            t = (int)r->table1->rows[k].test;
+            if (t == ONC_TEST_FISHER)
+                t = ONC_TEST_CHISQ;
+            used[t] = 1;
+        }
+        put(fp, html, "Baseline characteristics were compared between arms");
+        if (p->baseline_compare != ONC_TABLE1_COMPARE_SMD) {
+            int total = 0;
+            for (t = 1; t < 8; t++)
+                total += used[t] && phrase[t] != NULL;
+            put(fp, html, " with ");
+            for (t = 1; t < 8; t++) {
+                if (!used[t] || phrase[t] == NULL)
+                    continue;
+                if (n_used > 0)
+                    put(fp, html, n_used + 1 == total ? " and " : ", ");
+                put(fp, html, phrase[t]);
+                n_used++;
+            }
+        }
         if (p->baseline_compare != ONC_TABLE1_COMPARE_P)
-            put(fp, html, "; standardised mean differences are averaged over the pairs of arms");
+            put(fp, html, p->baseline_compare == ONC_TABLE1_COMPARE_SMD
+                          ? " by standardised mean differences, averaged over the pairs of arms"
+                          : "; standardised mean differences are averaged over the pairs of arms");
         put(fp, html, ". ");
     }
     if (any_km) {
@@ -171,7 +199,8 @@ onc_status onc_report_write_methods(const onc_report *r, int html, FILE *fp)
     if (r->n_arms >= 2 && r->n_endpoints > 0) {
         putf(fp, html, "Hazard ratios (HRs) with %d%% Wald CIs were estimated with Cox proportional "
                        "hazards models with %s's method for ties, with %s as reference",
-             pct, p->cox_ties == 1 ? "Breslow" : "Efron", r->arm_label[r->reference]);
+             pct, p->cox_ties == 1 ? "Breslow" : "Efron",
+             lower_first(r->arm_label[r->reference], buf, sizeof buf));
         for (k = 0; k < r->n_cox_sets; k++) {
             const report_cox_set *cs = &r->cox_sets[k];
             if (cs->n_univariable > 0)

@@ -113,14 +113,20 @@ for crit in choi:0 recist1.1:1 mrecist:2; do
 done
 
 # ae: patients by worst grade, any grade and grade >= 3, per arm.
-"$ONCOSTAT" ae "$D/adverse_events.csv" --patients "$D/patients.csv" --by treatment --json \
+# (The command lists arms in order of first appearance, the report in plan
+# order; arm sizes tell them apart.)
+"$ONCOSTAT" ae "$D/adverse_events.csv" --patients "$D/patients.csv" --by treatment --day onset_date --json \
     >"$TMP/ae.json" 2>"$TMP/err" || bad "oncostat ae failed: $(cat "$TMP/err")"
-a=$(jq -c '[.any.arms[] | [.any_grade, .grade3_plus]]' "$TMP/ae.json")
-b=$(jq -c '[.safety.any.arms[] | [.any_grade, .grade3_plus]]' "$R")
+a=$(jq -c '[.any.arms[] | [.n, .any_grade, .grade3_plus, .grade5]] | sort' "$TMP/ae.json")
+b=$(jq -c '[.safety.arms as $a | .safety.any.arms | to_entries[] |
+            [$a[.key].n, .value.any_grade, .value.grade3_plus, .value.by_grade[4]]] | sort' "$R")
 [ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "ae any-event counts differ: $a vs $b"
-a=$(jq -c '[.terms[] | [.term, .total.any_grade, .total.grade3_plus]]' "$TMP/ae.json")
-b=$(jq -c '[.safety.terms[] | [.term, .total.any_grade, .total.grade3_plus]]' "$R")
-[ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "ae term counts differ"
+a=$(jq -c '[.rows[] | [.term, .total.any_grade, .total.grade3_plus, .total.pct_any]]' "$TMP/ae.json")
+b=$(jq -c '[.safety.terms[] | [.term, .total.any_grade, .total.grade3_plus, .total.pct_any]]' "$R")
+[ -n "$a" ] && [ "$a" != "[]" ] && [ "$a" = "$b" ] && ok || bad "ae term counts differ"
+a=$(jq -c '[.grade5[] | .patient]' "$TMP/ae.json")
+b=$(jq -c '[.safety.grade5[] | .patient]' "$R")
+[ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "ae grade 5 listing differs: $a vs $b"
 
 # ---- a rerun gives the same bytes ----
 expect_exit 0 "$ONCOSTAT" report "$PLAN" -o "$TMP/again" --quiet

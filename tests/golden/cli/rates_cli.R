@@ -60,6 +60,11 @@ put("bin.chisq", c(ct$statistic, ct$p.value))
 ct <- chisq.test(tab, correct = TRUE)
 put("bin.chisq_yates", c(ct$statistic, ct$p.value))
 
+# ---- one proportion: responded ~ 1 (rows without an arm count) ----
+v <- d[!is.na(d$responded), ]
+ci <- binom.test(sum(v$responded), nrow(v))$conf.int
+put("one", c(nrow(v), sum(v$responded), mean(v$responded), ci))
+
 # ---- categorical: bor ~ arm ----
 tb <- table(u$arm, u$bor)
 put("cat.levels_count", ncol(tb))      # CR NE PD PR SD, sorted by bytes
