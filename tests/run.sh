@@ -44,7 +44,8 @@ for b in $builds; do
     done
     for s in tests/cli/test_*.sh; do
         [ -f "$s" ] || continue
-        ONCOSTAT="$PWD/$b/oncostat" run_one "$s" sh "$s"
+        case "$b" in /*) bin="$b/oncostat" ;; *) bin="$PWD/$b/oncostat" ;; esac
+        ONCOSTAT="$bin" run_one "$s" sh "$s"
     done
 done
 

@@ -36,7 +36,9 @@ static const double *opt_get(golden *g, const char *c, const char *what,
                              size_t *n)
 {
     char key[160];
-    snprintf(key, sizeof key, "%s_%s", c, what);
+    /* Keys are short; a truncated key would simply not be found. */
+    if (snprintf(key, sizeof key, "%s_%s", c, what) >= (int)sizeof key)
+        return NULL;
     *n = 0;
     return golden_has(g, key) ? golden_get(g, key, n) : NULL;
 }
