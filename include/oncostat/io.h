@@ -128,7 +128,8 @@ onc_status onc_csv_read_buffer(const char *data, size_t len, const char *name,
 **
 **   NUMBER   the shortest decimal that reads back to the same double
 **            (at most 17 significant digits); -0 as 0; infinities as Inf
-**            and -Inf, as R writes them
+**            and -Inf, as R writes them.  In a column of whole numbers
+**            only, they are written 12.0 so that it reads back as numbers
 **   INTEGER  whole numbers without a decimal mark
 **   DATE     ISO 8601 YYYY-MM-DD (a fractional day is floored, as in R)
 **   LOGICAL  TRUE or FALSE
@@ -136,13 +137,15 @@ onc_status onc_csv_read_buffer(const char *data, size_t len, const char *name,
 **   missing  NA in every type, as R's write.csv writes it
 **
 ** A field is quoted only when it must be (it holds a comma, a double quote,
-** CR or LF); quotes inside are doubled.  Variable labels, unused factor
-** levels and the numbers behind labelled values are not written.
-** Reading the file back gives the same values; the type can differ where
-** the text itself is ambiguous (a number column of whole numbers reads
-** back as integer, a factor whose levels all look like numbers as number,
-** a level spelled NA as missing).  docs/csv.md has the details.
-** Returns ONC_OK, ONC_ERR_USAGE (NULL frame or fp), ONC_ERR_DATA (a date
+** CR or LF; a column name also when it holds ';' or a tab); quotes inside
+** are doubled.  Variable labels, unused factor levels and the numbers
+** behind labelled values are not written.
+** Reading back a file that onc_csv_read produced gives the same frame.
+** For other frames the values come back, but the type can differ where
+** the text is ambiguous (a factor whose levels all look like numbers reads
+** back as numbers, a level spelled NA as missing, a column with no value
+** at all as logical).  docs/csv.md has the details.
+** Returns ONC_OK, ONC_ERR_USAGE (NULL frame or fp, no columns), ONC_ERR_DATA (a date
 ** outside 0001-01-01 .. 9999-12-31, a factor code out of range: err names
 ** the row and column), ONC_ERR_IO (a write failed), ONC_ERR_NOMEM.  On
 ** failure part of the file may have been written; write through a

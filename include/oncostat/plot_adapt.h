@@ -187,9 +187,11 @@ typedef struct onc_plot_subgroup_data {
 ** Rows: the overall row, then per variable a header (its P for
 ** interaction) followed by its levels.  A level without events, or where
 ** every row has the same treatment, is not estimable ("NE").
+** NaN policy: a NaN treatment is ONC_ERR_DATA naming the row; NaN times or
+** events are reported by the Cox fit of the first model that uses them.
 ** Errors: ONC_ERR_USAGE for missing arrays or codes out of range;
 ** ONC_ERR_DATA, ONC_ERR_COMPUTE from the Cox fits (the message names the
-** subgroup); ONC_ERR_NOMEM.
+** subgroup); ONC_ERR_LIMIT beyond 500 rows; ONC_ERR_NOMEM.
 */
 onc_status onc_plot_forest_subgroups(const onc_plot_subgroup_data *d,
                                      const onc_cox_options *opt,

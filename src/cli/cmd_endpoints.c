@@ -141,7 +141,7 @@ static int endpoint_option(endpoints_def *def, int argc, char **argv, int *i)
     if (cli_is_option(a, "--event")) {
         if ((v = cli_option_value(argc, argv, i, "--event")) == NULL)
             return -1;
-        if (v[0] == '\0' || v[strlen(v) - 1] == '=') {
+        if (v[0] == '\0' || v[0] == '=' || v[strlen(v) - 1] == '=') {
             fprintf(stderr, "oncostat endpoints: --event: expected [LABEL=]COLUMN, "
                             "found '%s'\n", v);
             return -1;

@@ -42,11 +42,13 @@ typedef struct csvw_out {
     int saved_errno;
 } csvw_out;
 
-/* Per factor column: how each level is written. */
-typedef struct csvw_levels {
-    size_t *len;
-    unsigned char *quote;  /* 1: the level needs quotes */
-} csvw_levels;
+/* Per column: what is decided once rather than per cell. */
+typedef struct csvw_plan {
+    size_t *len;           /* factor: bytes of each level */
+    unsigned char *quote;  /* factor: 1 if the level needs quotes */
+    int mark_whole;        /* number: every value is whole, so whole values
+                              get ".0" to keep the column a number column */
+} csvw_plan;
 
 static void csvw_flush(csvw_out *o)
 {
@@ -90,6 +92,23 @@ static int csvw_needs_quotes(const char *s, size_t n)
         if (s[k] == ',' || s[k] == '"' || s[k] == '\n' || s[k] == '\r')
             return 1;
     return 0;
+}
+
+/*
+** A column name needs more: readers detect the separator from the header
+** line (a name full of ';' or tabs would win over the commas), and a
+** byte order mark at the very start of the file would be removed.
+*/
+static int csvw_name_needs_quotes(const char *s, size_t n, int first)
+{
+    size_t k;
+
+    if (first && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        return 1;
+    for (k = 0; k < n; k++)
+        if (s[k] == ';' || s[k] == '\t')
+            return 1;
+    return n == 0 || csvw_needs_quotes(s, n);
 }
 
 /* Text as one field: quoted (with "" for ") only when it must be. */
@@ -212,46 +231,58 @@ static size_t csvw_format_integer(double v, char *buf)
     return csvw_format_number(v, buf);
 }
 
-static void csvw_levels_free(csvw_levels *lv, size_t n_cols)
+static void csvw_plan_free(csvw_plan *plan, size_t n_cols)
 {
     size_t j;
 
-    if (lv == NULL)
+    if (plan == NULL)
         return;
     for (j = 0; j < n_cols; j++) {
-        free(lv[j].len);
-        free(lv[j].quote);
+        free(plan[j].len);
+        free(plan[j].quote);
     }
-    free(lv);
+    free(plan);
 }
 
-/* Measure every level of every factor column once. */
-static onc_status csvw_levels_prepare(const onc_frame *frame, csvw_levels **out)
+/*
+** Measure every level of every factor column once, and find the number
+** columns of whole values only: written as R writes them ("12") they would
+** read back as integers, so they are written "12.0".
+*/
+static onc_status csvw_plan_prepare(const onc_frame *frame, csvw_plan **out)
 {
-    csvw_levels *lv = onc_callocarray(frame->n_cols == 0 ? 1 : frame->n_cols, sizeof *lv);
-    size_t j, k;
+    csvw_plan *plan = onc_callocarray(frame->n_cols, sizeof *plan);
+    size_t i, j, k;
 
     *out = NULL;
-    if (lv == NULL)
+    if (plan == NULL)
         return ONC_ERR_NOMEM;
     for (j = 0; j < frame->n_cols; j++) {
         const onc_column *c = &frame->cols[j];
 
+        if (c->type == ONC_COL_NUMBER) {
+            plan[j].mark_whole = 1;
+            for (i = 0; i < frame->n_rows && plan[j].mark_whole; i++)
+                if (!isnan(c->num[i]) && c->num[i] != floor(c->num[i]))
+                    plan[j].mark_whole = 0;
+        }
         if (c->type != ONC_COL_FACTOR || c->n_levels == 0)
             continue;
-        lv[j].len = onc_mallocarray(c->n_levels, sizeof *lv[j].len);
-        lv[j].quote = onc_mallocarray(c->n_levels, sizeof *lv[j].quote);
-        if (lv[j].len == NULL || lv[j].quote == NULL) {
-            csvw_levels_free(lv, frame->n_cols);
+        plan[j].len = onc_mallocarray(c->n_levels, sizeof *plan[j].len);
+        plan[j].quote = onc_mallocarray(c->n_levels, sizeof *plan[j].quote);
+        if (plan[j].len == NULL || plan[j].quote == NULL) {
+            csvw_plan_free(plan, frame->n_cols);
             return ONC_ERR_NOMEM;
         }
         for (k = 0; k < c->n_levels; k++) {
             const char *t = c->levels[k] != NULL ? c->levels[k] : "";
-            lv[j].len[k] = strlen(t);
-            lv[j].quote[k] = (unsigned char)csvw_needs_quotes(t, lv[j].len[k]);
+            plan[j].len[k] = strlen(t);
+            /* A lone empty field would be an empty line, which readers skip. */
+            plan[j].quote[k] = (unsigned char)(csvw_needs_quotes(t, plan[j].len[k]) ||
+                                               (plan[j].len[k] == 0 && frame->n_cols == 1));
         }
     }
-    *out = lv;
+    *out = plan;
     return ONC_OK;
 }
 
@@ -260,6 +291,9 @@ static onc_status csvw_check_frame(const onc_frame *frame, onc_error *err)
 {
     size_t j;
 
+    if (frame->n_cols == 0)
+        return onc_error_set(err, ONC_ERR_USAGE, NULL, 0, 0, NULL,
+                             "a frame without columns cannot be written as CSV");
     for (j = 0; j < frame->n_cols; j++) {
         const onc_column *c = &frame->cols[j];
         const char *name = c->name != NULL ? c->name : "";
@@ -290,7 +324,7 @@ static onc_status csvw_check_frame(const onc_frame *frame, onc_error *err)
 onc_status onc_csv_write(const onc_frame *frame, FILE *fp, onc_error *err)
 {
     csvw_out o;
-    csvw_levels *lv = NULL;
+    csvw_plan *plan = NULL;
     char value[CSVW_VALUE_CHARS];
     size_t i, j, n;
     onc_status rc;
@@ -304,7 +338,7 @@ onc_status onc_csv_write(const onc_frame *frame, FILE *fp, onc_error *err)
         return rc;
     o.fp = fp;
     o.buf = malloc(CSVW_BUFFER_BYTES);
-    if (o.buf == NULL || (rc = csvw_levels_prepare(frame, &lv)) != ONC_OK) {
+    if (o.buf == NULL || (rc = csvw_plan_prepare(frame, &plan)) != ONC_OK) {
         rc = ONC_ERR_NOMEM;
         goto cleanup;
     }
@@ -315,7 +349,7 @@ onc_status onc_csv_write(const onc_frame *frame, FILE *fp, onc_error *err)
 
         if (j > 0)
             csvw_putc(&o, ',');
-        csvw_put_text(&o, name, len, csvw_needs_quotes(name, len));
+        csvw_put_text(&o, name, len, csvw_name_needs_quotes(name, len, j == 0));
     }
     csvw_putc(&o, '\n');
 
@@ -338,7 +372,7 @@ onc_status onc_csv_write(const onc_frame *frame, FILE *fp, onc_error *err)
                     goto cleanup;
                 }
                 csvw_put_text(&o, c->levels[k] != NULL ? c->levels[k] : "",
-                              lv[j].len[k], lv[j].quote[k]);
+                              plan[j].len[k], plan[j].quote[k]);
                 continue;
             }
             if (isnan(c->num[i])) {
@@ -364,6 +398,11 @@ onc_status onc_csv_write(const onc_frame *frame, FILE *fp, onc_error *err)
                 break;
             default:
                 n = csvw_format_number(c->num[i], value);
+                if (plan[j].mark_whole && memchr(value, '.', n) == NULL &&
+                    memchr(value, 'e', n) == NULL && memchr(value, 'I', n) == NULL) {
+                    value[n++] = '.';
+                    value[n++] = '0';
+                }
                 break;
             }
             csvw_put(&o, value, n);
@@ -384,7 +423,7 @@ onc_status onc_csv_write(const onc_frame *frame, FILE *fp, onc_error *err)
 cleanup:
     if (rc == ONC_ERR_NOMEM)
         onc_error_set(err, rc, NULL, 0, 0, NULL, "out of memory writing the CSV");
-    csvw_levels_free(lv, frame->n_cols);
+    csvw_plan_free(plan, frame->n_cols);
     free(o.buf);
     return rc;
 }

@@ -482,6 +482,19 @@ static onc_status forest_check_subgroups(const onc_plot_subgroup_data *d, size_t
     return ONC_OK;
 }
 
+/*
+** Subgroup analysis of a treatment effect (oncostat/plot_adapt.h has the
+** full contract).  Method: Cox (1972) partial likelihood through
+** onc_cox_fit_model, one model per row with the treatment as the only
+** column (plus the caller's strata and weights); the heterogeneity of the
+** effect is the likelihood-ratio test of the product terms, the test
+** recommended over per-subgroup P values (Wang et al., NEJM 2007;
+** 357:2189-94).  Inputs: n rows of stop, status, treatment (start, weights,
+** strata optional) and n codes per subgroup.  Output: 1 + sum over
+** subgroups of (1 + levels with rows) forest rows.  Preconditions: n >= 1,
+** codes in -1 .. n_levels-1.  Cost: two fits per subgroup variable and one
+** per level, each O(n log n).
+*/
 onc_status onc_plot_forest_subgroups(const onc_plot_subgroup_data *d,
                                      const onc_cox_options *opt,
                                      onc_plot_forest_table **out, onc_error *err)

@@ -58,10 +58,10 @@ same_as "days" "$TMP/d.csv" PFS_time pfs_time_days
 same_as "days" "$TMP/d.csv" PFS_event pfs_event
 cp "$TMP/d.csv" "$TMP/out"
 expect_out "id,arm,liver_mets_date,pd_date,death_date,last_fu_date,age,note,OS_time,OS_event,OS_desc,PFS_time,PFS_event,PFS_desc"
-expect_out '1,Imatinib,2020-01-01,2020-07-01,2021-01-01,2021-01-01,61.5,"R0, margin 2 mm",366,1,Death,182,1,Progression'
-expect_out '4,Imatinib + RFA/TACE,2021-03-01,2021-09-01,2021-08-01,2021-08-01,72.25,"dose reduced, ""GI toxicity""",153,1,Death,NA,NA,NA'
-expect_out "6,Imatinib + resection,2022-02-01,2023-02-01,NA,2023-03-01,55,NA,333,0,Censored at data cut-off,333,0,Censored at data cut-off"
-expect_out "10,Imatinib + resection,2018-01-01,2019-01-01,2019-01-01,2019-01-01,63,NA,365,1,Death,365,1,Progression"
+expect_out '1,Imatinib,2020-01-01,2020-07-01,2021-01-01,2021-01-01,61.5,"R0, margin 2 mm",366.0,1,Death,182.0,1,Progression'
+expect_out '4,Imatinib + RFA/TACE,2021-03-01,2021-09-01,2021-08-01,2021-08-01,72.25,"dose reduced, ""GI toxicity""",153.0,1,Death,NA,NA,NA'
+expect_out "6,Imatinib + resection,2022-02-01,2023-02-01,NA,2023-03-01,55,NA,333.0,0,Censored at data cut-off,333.0,0,Censored at data cut-off"
+expect_out "10,Imatinib + resection,2018-01-01,2019-01-01,2019-01-01,2019-01-01,63,NA,365.0,1,Death,365.0,1,Progression"
 # The report on standard error: every inconsistent row with its dates.
 expect_err "row 4: Progression 2021-09-01 is after death 2021-08-01"
 expect_err "row 5: Progression 2020-04-01 is before the origin 2020-05-10"
@@ -82,7 +82,9 @@ expect_err "Progression                    $1"
 expect_err "Censored at last follow-up     $3"
 expect_err "Excluded                       $5"
 
-# The written file reads back: the analyses take the columns as they are.
+# Times are a number column, so whole days are written 366.0 and read back
+# as numbers.  The written file reads back: the analyses take the columns
+# as they are.
 expect_exit 0 "$ONCOSTAT" km "$TMP/d.csv" 'Surv(PFS_time, PFS_event) ~ 1' --json
 expect_out '"n_used": 5'
 
@@ -107,7 +109,7 @@ same_as "no cut-off" "$TMP/n.csv" PFS_event pfs_event_nocutoff
 expect_exit 0 "$ONCOSTAT" endpoints "$DATA" --origin liver_mets_date --event death_date \
     --censor last_fu_date
 expect_out ",endpoint_time,endpoint_event,endpoint_desc"
-expect_out "2,Imatinib + resection,2019-06-15,NA,NA,2022-06-15,47,NA,1096,0,Censored at last follow-up"
+expect_out "2,Imatinib + resection,2019-06-15,NA,NA,2022-06-15,47,NA,1096.0,0,Censored at last follow-up"
 expect_err "Rows: 7 used of 10"
 
 # ---- JSON report on standard output next to -o; CSV report ----
@@ -169,6 +171,8 @@ expect_err "--name OS is given twice"
 expect_exit 2 "$ONCOSTAT" endpoints "$TMP/d.csv" --origin liver_mets_date \
     --event death_date --name PFS
 expect_err "column 'PFS_time': the frame already has this column"
+expect_exit 2 "$ONCOSTAT" endpoints "$DATA" --origin liver_mets_date --event =death_date
+expect_err "--event: expected [LABEL=]COLUMN, found '=death_date'"
 expect_exit 2 "$ONCOSTAT" endpoints "$DATA" --origin liver_mets_date --event death_date --frobnicate
 expect_err "unknown option '--frobnicate'"
 expect_exit 2 "$ONCOSTAT" endpoints --origin liver_mets_date --event death_date

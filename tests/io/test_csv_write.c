@@ -103,19 +103,19 @@ static void test_number_text(void)
         {0.1, "0.1"},
         {0.30000000000000004, "0.30000000000000004"},
         {61.5, "61.5"},
-        {-250.0, "-250"},
+        {-250.0, "-250.0"},   /* a column of whole numbers keeps its type */
         {123456.789012345678, "123456.78901234567"},
         {1e-5, "0.00001"},
         {0.5, "0.5"},
         {2.5, "2.5"},
-        {100.0, "100"},
+        {100.0, "100.0"},
         {12.0 / 30.4375, "0.3942505133470226"},
-        {9007199254740992.0, "9007199254740992"},
+        {9007199254740992.0, "9007199254740992.0"},
         {1e300, "1e+300"},
         {-1.7976931348623157e308, "-1.7976931348623157e+308"},
         {4.9e-324, "4.94065645841247e-324"},
         {2.2250738585072014e-308, "2.2250738585072014e-308"},
-        {-0.0, "0"},
+        {-0.0, "0.0"},
         {-INFINITY, "-Inf"},
     };
     size_t k;
@@ -281,6 +281,47 @@ static int frames_equal(const onc_frame *a, const onc_frame *b)
     return 1;
 }
 
+/* Inputs whose types depend on how values are spelled. */
+static void test_round_trip_types(void)
+{
+    static const char *const inputs[] = {
+        /* whole numbers with a decimal mark are a number column */
+        "w,x\n1.0,a\n2.0,b\nNA,c\n",
+        /* -0 and huge whole numbers */
+        "w\n-0.0\n1e300\n123456789012345678\n",
+        /* text that would look like numbers only with its blanks removed */
+        "t,n\n 5 ,7\nx,8\n",
+        /* separators and a byte order mark in the column names */
+        "\xEF\xBB\xBF\"\xEF\xBB\xBFid\",\"a;b;c\",\"tab\there\"\n1,2,3\n",
+    };
+    size_t k;
+
+    for (k = 0; k < sizeof inputs / sizeof inputs[0]; k++) {
+        onc_frame *first = NULL, *second = NULL;
+        onc_status rc;
+        onc_error err;
+        char *text;
+
+        rc = onc_csv_read_buffer(inputs[k], strlen(inputs[k]), "input", NULL, &first, &err);
+        CHECK(rc == ONC_OK);
+        if (rc != ONC_OK) {
+            fprintf(stderr, "  input %zu: %s\n", k, err.message);
+            continue;
+        }
+        text = write_to_string(first, &rc, &err);
+        CHECK(rc == ONC_OK && text != NULL);
+        if (text != NULL) {
+            rc = onc_csv_read_buffer(text, strlen(text), "written", NULL, &second, &err);
+            CHECK(rc == ONC_OK && second != NULL && frames_equal(first, second));
+            if (rc != ONC_OK || second == NULL || !frames_equal(first, second))
+                fprintf(stderr, "  input %zu written as:\n%s", k, text);
+        }
+        free(text);
+        onc_frame_free(first);
+        onc_frame_free(second);
+    }
+}
+
 /* read -> write -> read gives the same frame; write again gives the same bytes. */
 static void test_round_trip(void)
 {
@@ -398,6 +439,24 @@ static void test_sizes(void)
     onc_frame_free(f);
     free(long_text);
 
+    /* One text column: an empty level must not become an empty line. */
+    {
+        static const int32_t codes[] = {0, 1, 0};
+        static const char *const two[] = {"", "b"};
+        CHECK(onc_frame_new(3, &f) == ONC_OK);
+        CHECK(onc_frame_add_factor(f, "t", codes, two, NULL, 2, NULL) == ONC_OK);
+        text = write_to_string(f, &rc, &err);
+        CHECK(rc == ONC_OK && text != NULL && strcmp(text, "t\n\"\"\nb\n\"\"\n") == 0);
+        free(text);
+        onc_frame_free(f);
+    }
+
+    /* No columns: nothing a reader could take back. */
+    CHECK(onc_frame_new(2, &f) == ONC_OK);
+    text = write_to_string(f, &rc, &err);
+    CHECK(rc == ONC_ERR_USAGE && text == NULL);
+    onc_frame_free(f);
+
     /* Columns but no rows: the header alone. */
     CHECK(onc_frame_new(0, &f) == ONC_OK);
     CHECK(onc_frame_add_numeric(f, "a", ONC_COL_NUMBER, NULL, NULL) == ONC_OK);
@@ -414,6 +473,7 @@ int main(void)
     test_number_text();
     test_number_exact();
     test_round_trip();
+    test_round_trip_types();
     test_errors();
     test_sizes();
     return harness_finish();

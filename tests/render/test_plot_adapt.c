@@ -536,9 +536,11 @@ static void test_summaries(const lung *d)
 
 int main(void)
 {
-    golden *g = golden_load(GOLDEN);
+    golden *g;
     lung d;
 
+    harness_set_name("test_plot_adapt");
+    g = golden_load(GOLDEN);
     load_lung(g, &d);
     test_km_curves(g, &d);
     test_annotation(g, &d);

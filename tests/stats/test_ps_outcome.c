@@ -124,6 +124,13 @@ static void run_case(golden *g, const cohort *co, const struct outcome_case *oc)
         return;
     }
     check_key(g, oc->prefix, "weights", design->weight, n, oc->tol);
+    if (!oc->three_arms) {
+        /* The reference is the information at the maximum; summary.glm's
+        ** z values differ from it by up to 2e-8 (see ps_outcome.R). */
+        CHECK(design->n_coef == 7);
+        check_key(g, "ps", "z", design->coef_z, 7, oc->tol);
+        check_key(g, "ps", "p", design->coef_p, 7, oc->tol);
+    }
     if (oc->method == ONC_PS_METHOD_MATCH) {
         size_t ns = 0;
         const double *sub = golden_get(g, "match_subclass", &ns);

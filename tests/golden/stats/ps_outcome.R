@@ -12,6 +12,8 @@
 # For each design <d> (iptw = IPTW for the ATE, att = IPTW for the ATT of
 # resection, overlap, match = 1:1 nearest neighbour with caliper 0.2 SD,
 # iptw3 = IPTW for the ATE with three arms):
+#   ps_z, ps_p        Wald z and P of the two-arm propensity model, from
+#                     the information at the maximum (see below)
 #   <d>_weights       the analysis weights of all 300 patients
 #   <d>_cox_*         coxph(Surv(time, status) ~ arm, weights = w,
 #                     robust = TRUE [, cluster = subclass]) on the patients
@@ -72,6 +74,23 @@ put(con, "kmtimes", kmtimes)
 glm14 <- glm(ps_formula2, family = binomial, data = d,
              control = glm.control(epsilon = 1e-14, maxit = 100))
 e <- fitted(glm14)
+# Wald z and P of the propensity model (intercept first), from the
+# information at the maximum.  summary.glm's own z values are up to 2e-8
+# (relative) away from these: it takes the information from the working
+# weights of glm's last iteration, i.e. at the previous iterate.
+local({
+  X <- model.matrix(glm14)
+  b <- coef(glm14)
+  for (it in 1:3) {
+    p <- c(plogis(X %*% b))
+    b <- b + solve(crossprod(X, p * (1 - p) * X), crossprod(X, d$arm2 - p))
+  }
+  p <- c(plogis(X %*% b))
+  z <- c(b) / sqrt(diag(solve(crossprod(X, p * (1 - p) * X))))
+  stopifnot(max(abs(z / summary(glm14)$coefficients[, "z value"] - 1)) < 1e-7)
+  put(con, "ps_z", z)
+  put(con, "ps_p", 2 * pnorm(-abs(z)))
+})
 
 emit <- function(prefix, w, arm, time, status, subclass = NULL) {
   k <- w > 0
