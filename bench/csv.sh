@@ -125,7 +125,8 @@ end_load=$(load)
 {
     echo "# Reading CSV: onc_csv_read against R's read.csv"
     echo
-    echo "Reproduce: \`sh bench/csv.sh\` (data from \`bench/csv_gen.c\`: one row per"
+    echo "Reproduce: \`SIZES=\"$SIZES\" R_SIZES=\"$R_SIZES\" REPEATS=$REPEATS sh bench/csv.sh\`"
+    echo "(data from \`bench/csv_gen.c\`: one row per"
     echo "patient, 14 columns: integer id, 3 text, 2 numbers with decimals, an"
     echo "integer with 5 % missing, 3 ISO dates, a 0/1 integer, a logical, a number"
     echo "with 10 % NA, a mostly empty quoted free-text note)."

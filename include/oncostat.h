@@ -52,4 +52,5 @@
 #include "oncostat/ps_render.h"
 #include "oncostat/immortal.h"
 #include "oncostat/immortal_render.h"
+#include "oncostat/cox_render.h"
 #endif

@@ -356,6 +356,64 @@ onc_status onc_cox_baseline_hazard(const onc_cox_data *d, const onc_cox_fit *fit
                                    onc_error *err);
 void onc_cox_curves_free(onc_cox_curves *curves);
 
+/* ------------------------------------------------------------------------ */
+/* Bootstrap of the coefficients                                            */
+
+/* Most bootstrap replicates one call may run. */
+#define ONC_COX_MAX_BOOTSTRAP 1000000
+
+typedef struct onc_cox_bootstrap_result {
+    size_t replicates;        /* requested */
+    size_t p;
+    uint64_t seed;
+    double conf_level;
+    int by_cluster;           /* 1 = clusters were resampled, 0 = rows */
+    size_t n_units;           /* rows or clusters drawn from */
+    size_t n_failed;          /* replicates that could not be fitted (e.g.
+                                 no event in the resample); their coef is
+                                 NaN */
+    size_t n_not_converged;   /* fitted but ran out of iterations */
+    size_t n_monotone;        /* fitted with an infinite coefficient */
+    double *coef;             /* replicates x p, column-major: the
+                                 coefficients of each replicate (NaN when
+                                 failed or aliased) */
+    size_t *n_valid;          /* p: finite replicate values of each coef */
+    double *se;               /* p: standard deviation of those values */
+    double *lower, *upper;    /* p: percentile limits of the hazard ratio,
+                                 exp of the (1 -/+ conf_level)/2 quantiles
+                                 (R quantile type 7); NaN without values */
+} onc_cox_bootstrap_result;
+
+/*
+** Nonparametric bootstrap of a Cox model: each replicate draws n_units
+** rows -- or, when d->cluster is given, clusters with all their rows --
+** with replacement and refits the model with `opt` (concordance and the
+** robust variance are skipped: only the coefficients are kept).  Strata,
+** weights and offsets travel with their rows.
+**
+** Reproducibility: replicate r draws from its own GSL generator
+** (gsl_rng_mt19937) seeded from (seed, r) by onc_cox_bootstrap_draw, so the
+** result depends on seed and replicates only -- not on n_threads, and the
+** first B replicates of a larger run are the same B replicates.
+** n_threads: worker threads, 0 = one per online processor (at most 64).
+** Errors: as onc_cox_fit_model for the data and options; ONC_ERR_USAGE for
+** replicates 0, ONC_ERR_LIMIT above ONC_COX_MAX_BOOTSTRAP, ONC_ERR_NOMEM,
+** ONC_ERR_COMPUTE when a thread cannot be started.
+*/
+onc_status onc_cox_bootstrap(const onc_cox_data *d, const onc_cox_options *opt,
+                             size_t replicates, uint64_t seed, int n_threads,
+                             onc_cox_bootstrap_result **out, onc_error *err);
+void onc_cox_bootstrap_free(onc_cox_bootstrap_result *res);
+
+/*
+** The units drawn by replicate `replicate`: draw[k], k < n_units, is the
+** 0-based index of the k-th unit (row, or cluster in ascending order of
+** the cluster labels).  Returns ONC_ERR_NOMEM if the generator cannot be
+** allocated.
+*/
+onc_status onc_cox_bootstrap_draw(uint64_t seed, size_t replicate,
+                                  size_t n_units, size_t *draw);
+
 #ifdef __cplusplus
 }
 #endif

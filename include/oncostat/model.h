@@ -102,7 +102,7 @@ typedef struct onc_model {
     char **y_levels;
     size_t n_y_levels;
     double *y;                  /* ... or numeric (NULL when a factor) */
-    size_t p;
+    size_t p;                   /* 0, x and cols NULL, without ONC_MODEL_DESIGN */
     double *x;                  /* n x p, column-major, no intercept */
     onc_model_column *cols;     /* p */
     int32_t *strata;            /* n codes 0.., NULL without strata() */
@@ -114,7 +114,8 @@ typedef struct onc_model {
     double *weights;            /* n, NULL when absent */
     /* Right-hand variables crossed, for Kaplan-Meier and log-rank: groups
     ** ordered with the first variable varying slowest, as R survfit; one
-    ** group "all" when there are none. */
+    ** group "all" when there are none.  Without ONC_MODEL_GROUPS, group
+    ** to group_values are NULL and their counts 0. */
     int32_t *group;             /* n codes 0.. */
     size_t n_groups;
     char **group_labels;        /* "arm=TACE, sex=F" */
@@ -124,6 +125,17 @@ typedef struct onc_model {
     char **dropped_levels;      /* "arm=Other": factor levels with no row left */
     size_t n_dropped_levels;
 } onc_model;
+
+/*
+** Parts of the model frame a caller may do without, for
+** onc_model_build_parts().  Everything else (rows, response, strata,
+** cluster, offset, weights, dropped_levels) is always built.
+*/
+typedef enum onc_model_part {
+    ONC_MODEL_DESIGN = 1,       /* x and cols: regression models */
+    ONC_MODEL_GROUPS = 2,       /* group and its labels: curves and log-rank tests */
+    ONC_MODEL_ALL = 3
+} onc_model_part;
 
 /*
 ** Build the model frame.  `opt` may be NULL (no weights, no references).
@@ -140,6 +152,25 @@ typedef struct onc_model {
 onc_status onc_model_build(const onc_frame *df, const onc_formula *f,
                            const onc_model_options *opt, onc_model **out,
                            onc_exclusions *excluded, onc_error *err);
+
+/*
+** onc_model_build() limited to `parts`, a combination of onc_model_part
+** (ONC_MODEL_ALL is onc_model_build()).  A part left out costs neither
+** time nor memory: Kaplan-Meier curves and log-rank tests ask for
+** ONC_MODEL_GROUPS alone and skip an n x p design matrix; Cox models ask
+** for ONC_MODEL_DESIGN.  The parts built are the same, bit for bit, as
+** those of onc_model_build(), and so are the rows used, the exclusions
+** and the errors, except that without ONC_MODEL_DESIGN there is no
+** ONC_MODEL_MAX_COLUMNS limit, and without ONC_MODEL_GROUPS a reference
+** level is not checked for a numeric variable that only groups would
+** have used.  Unknown bits in `parts` are ONC_ERR_USAGE.
+**
+**   onc_model_build_parts(df, f, &opt, ONC_MODEL_GROUPS, &m, &ex, &err);
+*/
+onc_status onc_model_build_parts(const onc_frame *df, const onc_formula *f,
+                                 const onc_model_options *opt, unsigned parts,
+                                 onc_model **out, onc_exclusions *excluded,
+                                 onc_error *err);
 
 void onc_model_free(onc_model *m);
 

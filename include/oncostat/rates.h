@@ -210,7 +210,15 @@ typedef struct onc_rates_options {
     const double *scores;       /* n_groups trend scores; NULL = 1, 2, ... */
     onc_fisher_options fisher;  /* limits of the r x c exact test; zero =
                                    the defaults */
+    /* Tables larger than 2 x 2 with more patients than this are not given
+    ** to the exact test (fisher_limited = 1): its enumeration time grows
+    ** with the total faster than its work limit can stop it, and at that
+    ** size the chi-square test is accurate.  0 = ONC_RATES_EXACT_MAX_TOTAL;
+    ** SIZE_MAX = always try. */
+    size_t exact_max_total;
 } onc_rates_options;
+
+#define ONC_RATES_EXACT_MAX_TOTAL ((size_t)10000)
 
 /* Clopper-Pearson, 0.95, no Yates correction, no trend, default limits. */
 void onc_rates_options_init(onc_rates_options *opt);
@@ -245,7 +253,8 @@ typedef struct onc_rates_result {
     /* Independence of group and outcome over the whole table (two or more
     ** groups and categories): Fisher's exact test and Pearson's
     ** chi-square.  fisher_limited = 1 when the exact test would exceed its
-    ** work limits (fisher.p_value is then NaN; the chi-square stands). */
+    ** work limits or exact_max_total (fisher.p_value is then NaN; the
+    ** chi-square stands). */
     int has_test;
     onc_fisher_result fisher;
     int fisher_limited;

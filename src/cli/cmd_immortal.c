@@ -169,6 +169,7 @@ static int run(cli_analysis *a, const immortal_args *k)
                 k->treatment_time, onc_coltype_name(tcol->type));
         return CLI_USAGE;
     }
+    /* n x p cannot overflow: the model holds an n x p matrix already. */
     time = malloc((m->n ? m->n : 1) * sizeof *time);
     status = malloc((m->n ? m->n : 1) * sizeof *status);
     ttx = malloc((m->n ? m->n : 1) * sizeof *ttx);

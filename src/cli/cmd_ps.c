@@ -303,6 +303,12 @@ static int check_options(const ps_args *k)
                         "(their estimand is the ATO)\n");
         return -1;
     }
+    if (k->treated != NULL && m != ONC_PS_METHOD_MATCH &&
+        !(m == ONC_PS_METHOD_IPTW && k->design.weight.estimand == ONC_PS_ATT)) {
+        fprintf(stderr, "oncostat ps: --treated names the target arm of the ATT "
+                        "(--estimand ATT) or of matching (--method match)\n");
+        return -1;
+    }
     if (k->design.weight.stabilize &&
         (m != ONC_PS_METHOD_IPTW || k->design.weight.estimand != ONC_PS_ATE)) {
         fprintf(stderr, "oncostat ps: --stabilize applies to ATE weights only\n");
@@ -461,9 +467,7 @@ done:
 static int take_arms(const onc_model *m, const char *treatment, ps_data *d)
 {
     size_t k1 = 0, i, j;
-    char term[512];
 
-    snprintf(term, sizeof term, "factor(%s)", treatment);
     while (k1 < m->p && m->cols[k1].level != NULL &&
            strcmp(m->cols[k1].variable, treatment) == 0 &&
            strchr(m->cols[k1].term, ':') == NULL)
@@ -514,7 +518,8 @@ static int take_balance(const onc_model *m, ps_data *d)
     size_t first = d->n_arms - 1, j = first, v = 0, row = 0, i, n = m->n;
 
     /* At most one variable and (levels) rows per design column, plus one
-    ** reference level per factor. */
+    ** reference level per factor.  n x p cannot overflow: the model holds
+    ** an n x p matrix already. */
     d->bal_x = malloc(n * (d->p ? d->p : 1) * sizeof *d->bal_x);
     d->bal_type = calloc(d->p ? d->p : 1, sizeof *d->bal_type);
     d->bal_levels = calloc(d->p ? d->p : 1, sizeof *d->bal_levels);

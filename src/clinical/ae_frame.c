@@ -170,6 +170,7 @@ onc_status onc_ae_data_from_frames(const onc_frame *events,
     char **copy_ev[AF_N], **copy_pid = NULL, **copy_arm = NULL;
     int *grade_map = NULL;
     ae_id *ids = NULL;
+    const ae_id **level_hit = NULL;
     size_t n_ids = 0, f, i, bytes = 0, add;
     onc_ae_data *d = NULL;
     char *cursor;
@@ -282,6 +283,12 @@ onc_status onc_ae_data_from_frames(const onc_frame *events,
     if (events->cols[ev[AF_GRADE]].type == ONC_COL_FACTOR &&
         (grade_map = ae_grade_map(&events->cols[ev[AF_GRADE]])) == NULL)
         goto nomem;
+    if (events->cols[ev[AF_PATIENT]].type == ONC_COL_FACTOR) {
+        level_hit = onc_mallocarray(events->cols[ev[AF_PATIENT]].n_levels + 1,
+                                    sizeof *level_hit);
+        if (level_hit == NULL)
+            goto nomem;
+    }
 
     /* The patient list; those left out keep their identifier so that their
     ** events are left out too, not reported as strangers. */
@@ -306,6 +313,10 @@ onc_status onc_ae_data_from_frames(const onc_frame *events,
         n_ids++;
     }
     qsort(ids, n_ids, sizeof *ids, ae_cmp_id);
+    /* A text identifier column: look each level up once, not each row. */
+    if (level_hit != NULL)
+        for (i = 0; i < events->cols[ev[AF_PATIENT]].n_levels; i++)
+            level_hit[i] = ae_find(ids, n_ids, copy_ev[AF_PATIENT][i]);
     for (i = 1; i < n_ids; i++)
         if (strcmp(ids[i].id, ids[i - 1].id) == 0) {
             st = onc_error_set(err, ONC_ERR_DATA, patients->source, ids[i].row, 0,
@@ -349,7 +360,8 @@ onc_status onc_ae_data_from_frames(const onc_frame *events,
         }
         e->patient = clinical_text_at(&events->cols[ev[AF_PATIENT]], i,
                                       copy_ev[AF_PATIENT], &cursor);
-        hit = ae_find(ids, n_ids, e->patient);
+        hit = level_hit != NULL ? level_hit[events->cols[ev[AF_PATIENT]].code[i]]
+                                : ae_find(ids, n_ids, e->patient);
         if (hit == NULL) {
             st = onc_error_set(err, ONC_ERR_DATA, events->source, i + 1, 0,
                                events->cols[ev[AF_PATIENT]].name,
@@ -388,6 +400,7 @@ cleanup:
     free(copy_pid);
     free(copy_arm);
     free(grade_map);
+    free(level_hit);
     free(ids);
     if (st != ONC_OK)
         onc_ae_data_free(d);

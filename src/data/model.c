@@ -8,6 +8,15 @@
 ** that levels without rows are dropped) and fill the design matrix, strata,
 ** clusters and groups.  Everything is O(n) or O(n log n) in the rows:
 ** distinct values are found with a radix sort.
+**
+** At registry scale (10^7 rows) the cost is memory traffic, so each pass
+** over the rows is a plain loop over one or two arrays: a bare column is
+** read where it is rather than evaluated into a copy; missing values are
+** found with one scan per variable and only the rows that have one go
+** through the exclusions ledger; when every row is used, rows are copied
+** with memcpy and factor codes are read in place; a variable coded for the
+** design matrix is not coded again for the groups, and a single factor's
+** codes become the groups without a copy.
 */
 #include <math.h>
 #include <stdio.h>
@@ -42,22 +51,85 @@ typedef struct model_var {
     long col;
     int as_factor;
     int is_factor;
-    model_factor fa;
-    double *value;          /* numeric variables: m->n values */
+    model_factor fa;        /* factors; taken over by the groups at the end */
+    const double *value;    /* numeric variables in interactions: m->n values */
+    double *value_owned;    /* value, when it is not the column itself */
 } model_var;
+
+/* How event values become the 0/1 status (R's Surv rules). */
+typedef enum model_event_map {
+    MODEL_EVENT_AS_IS = 0,      /* 0/1 already, or not an event */
+    MODEL_EVENT_NONZERO = 1,    /* a logical column: TRUE = event */
+    MODEL_EVENT_MINUS_ONE = 2   /* 1/2: 2 = event */
+} model_event_map;
 
 typedef struct model_build {
     const onc_frame *df;
     const onc_formula *f;
     const onc_model_options *opt;
+    unsigned parts;         /* onc_model_part bits */
     onc_model *m;
     onc_error *err;
-    size_t *use;            /* 0-based source rows used, m->n */
-    double *resp[3];        /* response expressions' values, all rows */
-    double *offset_all;     /* offset() values, all rows */
+    /* Every row is used: used row i is source row i, m->row[i] == i + 1.
+    ** Otherwise used row i is source row m->row[i] - 1. */
+    int all_rows;
+    const double *resp[3];  /* response values, all rows: a column's own ... */
+    double *resp_owned[3];  /* ... or an expression's, evaluated here */
+    model_event_map event_map;
+    const double *offset_all;   /* offset() values, all rows */
+    double *offset_owned;
     long weights_col;       /* -1 without weights */
     long y_factor_col;      /* a factor response column, or -1 */
 } model_build;
+
+/* Rows per block when scanning for missing values: long enough for the
+** loop to vectorise, short enough to stop soon after the first one. */
+#define MODEL_SCAN_BLOCK 4096
+
+/* 0-based source row of used row i. */
+static size_t model_source(const model_build *b, size_t i)
+{
+    return b->all_rows ? i : b->m->row[i] - 1;
+}
+
+static double model_map_event(model_event_map map, double x)
+{
+    if (map == MODEL_EVENT_NONZERO)
+        return isnan(x) ? x : (double)(x != 0);
+    if (map == MODEL_EVENT_MINUS_ONE)
+        return x - 1;
+    return x;
+}
+
+/* The used rows of an all-rows array into dst (m->n values). */
+static void model_gather(const model_build *b, const double *all, model_event_map map,
+                         double *dst)
+{
+    const size_t *row = b->m->row;
+    size_t n = b->m->n, i;
+
+    if (b->all_rows && map == MODEL_EVENT_AS_IS)
+        memcpy(dst, all, n * sizeof *dst);
+    else if (b->all_rows)
+        for (i = 0; i < n; i++)
+            dst[i] = model_map_event(map, all[i]);
+    else if (map == MODEL_EVENT_AS_IS)
+        for (i = 0; i < n; i++)
+            dst[i] = all[row[i] - 1];
+    else
+        for (i = 0; i < n; i++)
+            dst[i] = model_map_event(map, all[row[i] - 1]);
+}
+
+/* The used rows of an all-rows array, in a new array. */
+static double *model_take(const model_build *b, const double *all, model_event_map map)
+{
+    double *v = onc_mallocarray(b->m->n, sizeof *v);
+
+    if (v != NULL)
+        model_gather(b, all, map, v);
+    return v;
+}
 
 /* ------------------------------------------------------------------ */
 /* Sorting and formatting.                                             */
@@ -258,29 +330,43 @@ static onc_status model_add_dropped(onc_model *m, const char *var, const char *l
 }
 
 /*
-** Final coding from raw codes (n used rows, 0 .. n_names-1) whose levels,
-** in R's order, are order[0 .. n_names-1]: the reference moves first,
-** levels without rows are dropped, and the rest are renumbered.
+** Final coding of the used rows from level indices 0 .. n_names-1 whose
+** levels, in R's order, are order[0 .. n_names-1]: the reference moves
+** first, levels without rows are dropped, and the rest are renumbered.
+** The index of used row i is src[i], or src[m->row[i] - 1] when `by_row`
+** (a factor column read in place).  `raw`, when not NULL, is src itself,
+** owned: it is recoded in place and becomes out->code, or is freed.
+** An index outside 0 .. n_names-1 (a corrupt factor) is ONC_ERR_DATA.
 */
-static onc_status model_from_codes(model_build *b, const char *var, const int32_t *raw,
-                                   char *const *names, size_t n_names, const size_t *order,
-                                   int want_labels, int record_dropped, model_factor *out)
+static onc_status model_from_codes(model_build *b, const char *var, const int32_t *src,
+                                   int by_row, int32_t *raw, char *const *names,
+                                   size_t n_names, const size_t *order, int want_labels,
+                                   int record_dropped, model_factor *out)
 {
     onc_model *m = b->m;
+    const size_t *row = m->row;
     const char *ref = model_find_ref(b->opt, var);
     size_t *count = onc_callocarray(n_names, sizeof *count);
     size_t *final = onc_mallocarray(n_names, sizeof *final);
     int32_t *newidx = onc_mallocarray(n_names, sizeof *newidx);
     size_t i, j, k = 0, r = n_names;
+    int identity = 1;
     onc_status rc = ONC_OK;
 
-    out->code = onc_mallocarray(m->n, sizeof *out->code);
-    if (count == NULL || final == NULL || newidx == NULL || out->code == NULL) {
+    if (count == NULL || final == NULL || newidx == NULL) {
         rc = ONC_ERR_NOMEM;
         goto cleanup;
     }
-    for (i = 0; i < m->n; i++)
-        count[raw[i]]++;
+    for (i = 0; i < m->n; i++) {
+        int32_t code = by_row ? src[row[i] - 1] : src[i];
+        if (code < 0 || (size_t)code >= n_names) {
+            rc = onc_error_set(b->err, ONC_ERR_DATA, b->df->source, model_source(b, i) + 1, 0,
+                               var, "factor code %ld is not one of the %zu levels",
+                               (long)code, n_names);
+            goto cleanup;
+        }
+        count[code]++;
+    }
     if (ref != NULL && names != NULL) {
         for (j = 0; j < n_names; j++)
             if (strcmp(names[order[j]], ref) == 0)
@@ -348,9 +434,35 @@ static onc_status model_from_codes(model_build *b, const char *var, const int32_
         newidx[lv] = (int32_t)k++;
     }
     out->n_levels = k;
-    for (i = 0; i < m->n; i++)
-        out->code[i] = newidx[raw[i]];
+    /* Levels already in final order, none dropped before a used one: the
+    ** indices are the codes and the recoding pass is skipped. */
+    for (j = 0; j < n_names; j++)
+        if (count[j] > 0 && newidx[j] != (int32_t)j)
+            identity = 0;
+    if (raw != NULL) {
+        out->code = raw;
+        raw = NULL;
+        if (!identity)
+            for (i = 0; i < m->n; i++)
+                out->code[i] = newidx[out->code[i]];
+        goto cleanup;
+    }
+    out->code = onc_mallocarray(m->n, sizeof *out->code);
+    if (out->code == NULL) {
+        rc = ONC_ERR_NOMEM;
+        goto cleanup;
+    }
+    if (by_row) {
+        for (i = 0; i < m->n; i++)
+            out->code[i] = newidx[src[row[i] - 1]];
+    } else if (identity) {
+        memcpy(out->code, src, m->n * sizeof *out->code);
+    } else {
+        for (i = 0; i < m->n; i++)
+            out->code[i] = newidx[src[i]];
+    }
 cleanup:
+    free(raw);
     free(count);
     free(final);
     free(newidx);
@@ -384,15 +496,16 @@ static int model_cmp_level(const void *pa, const void *pb)
 
 /*
 ** Code column `col` on the used rows as a factor: a factor column by its
-** levels, a logical column as FALSE/TRUE, a number, integer or date column
-** by its distinct values (labels as R's factor() writes them).
+** levels (its codes read in place), a logical column as FALSE/TRUE, a
+** number, integer or date column by its distinct values (labels as R's
+** factor() writes them).
 */
 static onc_status model_factorize(model_build *b, long col, int want_labels, int record_dropped,
                                   model_factor *out)
 {
     const onc_column *c = &b->df->cols[col];
     onc_model *m = b->m;
-    int32_t *raw = onc_mallocarray(m->n, sizeof *raw);
+    int32_t *raw = NULL;
     size_t *order = NULL, i, k, n_names = 0;
     char **names = NULL;
     char *const logical_names[2] = { "FALSE", "TRUE" };
@@ -401,8 +514,6 @@ static onc_status model_factorize(model_build *b, long col, int want_labels, int
     onc_status rc = ONC_OK;
 
     memset(out, 0, sizeof *out);
-    if (raw == NULL)
-        return ONC_ERR_NOMEM;
     if (c->type == ONC_COL_FACTOR) {
         model_level_key *lk = onc_mallocarray(c->n_levels, sizeof *lk);
         size_t n_numeric = 0;
@@ -429,24 +540,22 @@ static onc_status model_factorize(model_build *b, long col, int want_labels, int
         for (k = 0; k < c->n_levels; k++)
             order[k] = lk[k].index;
         free(lk);
-        for (i = 0; i < m->n; i++) {
-            int32_t code = c->code[b->use[i]];
-            if (code < 0 || (size_t)code >= c->n_levels) {
-                rc = onc_error_set(b->err, ONC_ERR_DATA, b->df->source, b->use[i] + 1, 0,
-                                   c->name, "factor code %ld is not one of the %zu levels",
-                                   (long)code, c->n_levels);
-                goto cleanup;
-            }
-            raw[i] = code;
-        }
-        names = c->levels;
-        n_names = c->n_levels;
-    } else if (c->type == ONC_COL_LOGICAL) {
+        rc = model_from_codes(b, c->name, c->code, !b->all_rows, NULL, c->levels, c->n_levels,
+                              order, want_labels, record_dropped, out);
+        goto cleanup;
+    }
+    raw = onc_mallocarray(m->n, sizeof *raw);
+    if (raw == NULL) {
+        rc = ONC_ERR_NOMEM;
+        goto cleanup;
+    }
+    if (c->type == ONC_COL_LOGICAL) {
         static const size_t logical_order[2] = { 0, 1 };
         for (i = 0; i < m->n; i++)
-            raw[i] = c->num[b->use[i]] != 0;
-        rc = model_from_codes(b, c->name, raw, logical_names, 2, logical_order, want_labels,
-                              record_dropped, out);
+            raw[i] = c->num[model_source(b, i)] != 0;
+        rc = model_from_codes(b, c->name, raw, 0, raw, logical_names, 2, logical_order,
+                              want_labels, record_dropped, out);
+        raw = NULL;
         goto cleanup;
     } else {
         /* Distinct values, sorted: a radix sort keeps 10^7 rows quick. */
@@ -458,8 +567,10 @@ static onc_status model_factorize(model_build *b, long col, int want_labels, int
             goto cleanup;
         }
         /* -0 and 0 are one value. */
-        for (i = 0; i < m->n; i++)
-            keys[i] = model_key(c->num[b->use[i]] == 0 ? 0.0 : c->num[b->use[i]]);
+        for (i = 0; i < m->n; i++) {
+            double x = c->num[model_source(b, i)];
+            keys[i] = model_key(x == 0 ? 0.0 : x);
+        }
         rc = model_rank_keys(keys, m->n, raw, &n_names);
         if (rc != ONC_OK)
             goto cleanup;
@@ -487,8 +598,9 @@ static onc_status model_factorize(model_build *b, long col, int want_labels, int
             }
         }
     }
-    rc = model_from_codes(b, c->name, raw, names, n_names, order, want_labels && names != NULL,
-                          record_dropped, out);
+    rc = model_from_codes(b, c->name, raw, 0, raw, names, n_names, order,
+                          want_labels && names != NULL, record_dropped, out);
+    raw = NULL;
 cleanup:
     if (own_names && names != NULL) {
         for (k = 0; k < n_names; k++)
@@ -505,27 +617,45 @@ cleanup:
 
 /*
 ** Cross factors fa[0 .. k-1], the first varying slowest, into dense codes
-** of the combinations present (in that order); first[g] is the first used
-** row of combination g.
+** of the combinations present (in that order); level[g * k + j] is the
+** level of factor j in combination g.  A single factor is its own
+** crossing, since every level has a row: its codes are taken over, not
+** copied, and fa[0].code becomes NULL.
 */
-static onc_status model_cross(const model_build *b, const model_factor *fa, size_t k,
-                              int32_t **codes_out, size_t *n_out, size_t **first_out)
+static onc_status model_cross(const model_build *b, model_factor *fa, size_t k,
+                              int32_t **codes_out, size_t *n_out, size_t **level_out)
 {
-    size_t n = b->m->n, levels = 1, i, j, g;
-    int32_t *codes = onc_mallocarray(n, sizeof *codes), *table = NULL;
+    size_t n = b->m->n, levels = 1, i, j, g, cells;
+    int32_t *codes = NULL, *table = NULL;
     uint64_t *keys = NULL;
-    size_t *first = NULL;
+    size_t *first = NULL, *level = NULL;
     onc_status rc = ONC_OK;
 
     *codes_out = NULL;
-    *first_out = NULL;
+    *level_out = NULL;
     *n_out = 0;
+    if (k == 1) {
+        level = onc_mallocarray(fa[0].n_levels, sizeof *level);
+        if (level == NULL)
+            return ONC_ERR_NOMEM;
+        for (g = 0; g < fa[0].n_levels; g++)
+            level[g] = g;
+        *codes_out = fa[0].code;
+        *n_out = fa[0].n_levels;
+        *level_out = level;
+        fa[0].code = NULL;
+        return ONC_OK;
+    }
+    if (k == 0) {
+        codes = onc_callocarray(n, sizeof *codes);
+    } else {
+        codes = onc_mallocarray(n, sizeof *codes);
+        if (codes != NULL)
+            memcpy(codes, fa[0].code, n * sizeof *codes);
+        levels = fa[0].n_levels;
+    }
     if (codes == NULL)
         return ONC_ERR_NOMEM;
-    for (i = 0; i < n; i++)
-        codes[i] = k > 0 ? fa[0].code[i] : 0;
-    if (k > 0)
-        levels = fa[0].n_levels;
     for (j = 1; j < k; j++) {
         size_t nb = fa[j].n_levels, space;
         if (onc_mul_overflow(levels, nb, &space) != 0 || space > ((uint64_t)1 << 62)) {
@@ -567,7 +697,8 @@ static onc_status model_cross(const model_build *b, const model_factor *fa, size
         }
     }
     first = onc_mallocarray(levels, sizeof *first);
-    if (first == NULL) {
+    if (first == NULL || onc_mul_overflow(levels, k, &cells) != 0 ||
+        (level = onc_mallocarray(cells, sizeof *level)) == NULL) {
         rc = ONC_ERR_NOMEM;
         goto cleanup;
     }
@@ -575,23 +706,27 @@ static onc_status model_cross(const model_build *b, const model_factor *fa, size
         first[g] = n;
     for (i = n; i-- > 0;)
         first[codes[i]] = i;
+    for (g = 0; g < levels; g++)
+        for (j = 0; j < k; j++)
+            level[g * k + j] = (size_t)fa[j].code[first[g]];
 cleanup:
     free(table);
     free(keys);
+    free(first);
     if (rc != ONC_OK) {
         free(codes);
-        free(first);
+        free(level);
         return rc;
     }
     *codes_out = codes;
     *n_out = levels;
-    *first_out = first;
+    *level_out = level;
     return ONC_OK;
 }
 
 /* "a=p, b=u" for each combination; values[g][v] when values is not NULL. */
 static onc_status model_cross_labels(const model_factor *fa, char *const *names, size_t k,
-                                     const size_t *first, size_t n_groups, char ***labels_out,
+                                     const size_t *level, size_t n_groups, char ***labels_out,
                                      char ****values_out)
 {
     char **labels = onc_callocarray(n_groups, sizeof *labels);
@@ -617,13 +752,13 @@ static onc_status model_cross_labels(const model_factor *fa, char *const *names,
             continue;
         }
         for (j = 0; j < k; j++)
-            len += strlen(names[j]) + strlen(fa[j].labels[fa[j].code[first[g]]]) + 3;
+            len += strlen(names[j]) + strlen(fa[j].labels[level[g * k + j]]) + 3;
         labels[g] = malloc(len);
         if (labels[g] == NULL)
             return ONC_ERR_NOMEM;
         labels[g][0] = '\0';
         for (j = 0; j < k; j++) {
-            const char *lv = fa[j].labels[fa[j].code[first[g]]];
+            const char *lv = fa[j].labels[level[g * k + j]];
             size_t used = strlen(labels[g]);
             snprintf(labels[g] + used, len - used, "%s%s=%s", j ? ", " : "", names[j], lv);
             if (values != NULL) {
@@ -639,23 +774,43 @@ static onc_status model_cross_labels(const model_factor *fa, char *const *names,
 /* ------------------------------------------------------------------ */
 /* Response.                                                           */
 
-static onc_status model_eval(model_build *b, const onc_expr *e, double **out)
+/*
+** The values of an expression on every row.  A bare number, integer, date
+** or logical column is read where it is: evaluating it would only copy
+** it.  Anything else is evaluated into *owned.
+*/
+static onc_status model_values(const model_build *b, const onc_expr *e, const double **values,
+                               double **owned)
 {
-    *out = onc_mallocarray(b->df->n_rows, sizeof **out);
-    if (*out == NULL)
+    const char *bare = onc_expr_bare_column(e);
+    long c = bare != NULL ? onc_frame_find(b->df, bare) : -1;
+
+    *owned = NULL;
+    *values = NULL;
+    if (c >= 0 && b->df->cols[c].type != ONC_COL_FACTOR) {
+        *values = b->df->cols[c].num;
+        return ONC_OK;
+    }
+    *owned = onc_mallocarray(b->df->n_rows, sizeof **owned);
+    if (*owned == NULL)
         return ONC_ERR_NOMEM;
-    return onc_expr_eval(e, b->df, *out, b->err);
+    *values = *owned;
+    return onc_expr_eval(e, b->df, *owned, b->err);
 }
 
 /*
 ** Event codes on every row where the event is known: 0/1 as is, 1/2 with
 ** 2 = event (R's Surv), anything else an error naming the first bad row.
+** The values are left as they are; b->event_map says how the used rows'
+** become the status.
 */
-static onc_status model_event(model_build *b, const onc_expr *e, double **values)
+static onc_status model_event(model_build *b, const onc_expr *e, const double **values,
+                              double **owned)
 {
     const onc_frame *df = b->df;
     const char *bare = onc_expr_bare_column(e);
     const char *name = bare != NULL ? bare : onc_expr_text(e);
+    const double *v;
     size_t first[3] = { 0, 0, 0 }, i;
     onc_status rc;
     long col = bare != NULL ? onc_frame_find(df, bare) : -1;
@@ -674,18 +829,17 @@ static onc_status model_event(model_build *b, const onc_expr *e, double **values
     if (col >= 0 && df->cols[col].type == ONC_COL_DATE)
         return onc_error_set(b->err, ONC_ERR_DATA, df->source, 0, 0, bare,
                              "'%s' is a date, not an event code", bare);
-    rc = model_eval(b, e, values);
+    rc = model_values(b, e, values, owned);
     if (rc != ONC_OK)
         return rc;
     if (col >= 0 && df->cols[col].type == ONC_COL_LOGICAL) {
-        for (i = 0; i < df->n_rows; i++)
-            if (!isnan((*values)[i]))
-                (*values)[i] = (*values)[i] != 0;
+        b->event_map = MODEL_EVENT_NONZERO;
         b->m->event_coding = ONC_EVENT_LOGICAL;
         return ONC_OK;
     }
+    v = *values;
     for (i = 0; i < df->n_rows; i++) {
-        double x = (*values)[i];
+        double x = v[i];
         if (isnan(x))
             continue;
         if (x != 0 && x != 1 && x != 2)
@@ -697,7 +851,7 @@ static onc_status model_event(model_build *b, const onc_expr *e, double **values
         char found[64];
         size_t row = i < df->n_rows ? i + 1 : first[2];
         if (i < df->n_rows)
-            snprintf(found, sizeof found, "%g", (*values)[i]);
+            snprintf(found, sizeof found, "%g", v[i]);
         else
             snprintf(found, sizeof found, "2 with 0 in row %zu", first[0]);
         if (bare == NULL)
@@ -713,8 +867,7 @@ static onc_status model_event(model_build *b, const onc_expr *e, double **values
         return rc;
     }
     if (first[2] != 0) {
-        for (i = 0; i < df->n_rows; i++)
-            (*values)[i] -= 1;
+        b->event_map = MODEL_EVENT_MINUS_ONE;
         b->m->event_coding = ONC_EVENT_ONE_TWO;
     } else {
         b->m->event_coding = bare != NULL ? ONC_EVENT_ZERO_ONE : ONC_EVENT_LOGICAL;
@@ -856,6 +1009,54 @@ static const char *model_row_reason(const model_item *items, size_t n_items,
         return it->reasons[it->n_reasons - 1];
     }
     return NULL;
+}
+
+/* Is item `it` missing in any row?  Blocks keep the inner loops branch-free. */
+static int model_item_any_missing(const model_item *it, const onc_frame *df)
+{
+    const onc_column *c = it->col >= 0 ? &df->cols[it->col] : NULL;
+    const int32_t *code = c != NULL && c->type == ONC_COL_FACTOR ? c->code : NULL;
+    const double *x = c == NULL ? it->values : code == NULL ? c->num : NULL;
+    size_t n = df->n_rows, i = 0;
+
+    while (i < n) {
+        size_t end = n - i > MODEL_SCAN_BLOCK ? i + MODEL_SCAN_BLOCK : n;
+        int any = 0;
+        if (code != NULL)
+            for (; i < end; i++)
+                any |= code[i] < 0;
+        else
+            for (; i < end; i++)
+                any |= isnan(x[i]) != 0;
+        if (any)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+** missing[i] |= item `it` is missing in row i, for every row; returns the
+** number of rows marked, by this item or before.
+*/
+static size_t model_item_mark_missing(const model_item *it, const onc_frame *df,
+                                      unsigned char *missing)
+{
+    const onc_column *c = it->col >= 0 ? &df->cols[it->col] : NULL;
+    size_t n = df->n_rows, i, marked = 0;
+
+    if (c != NULL && c->type == ONC_COL_FACTOR) {
+        for (i = 0; i < n; i++) {
+            missing[i] |= c->code[i] < 0;
+            marked += missing[i];
+        }
+    } else {
+        const double *x = c != NULL ? c->num : it->values;
+        for (i = 0; i < n; i++) {
+            missing[i] |= isnan(x[i]) != 0;
+            marked += missing[i];
+        }
+    }
+    return marked;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1003,15 +1204,26 @@ static onc_status model_design(model_build *b, model_var *vars, size_t n_vars)
             }
             if (failed)
                 return ONC_ERR_NOMEM;
-            for (i = 0; i < m->n; i++) {
-                double v = 1.0;
-                for (j = 0; j < term->order; j++) {
-                    if (tv[j]->is_factor)
-                        v *= (size_t)tv[j]->fa.code[i] == idx[j] ? 1.0 : 0.0;
-                    else
-                        v *= tv[j]->value[i];
+            /* A main effect is its column or one indicator, exactly the
+            ** products below (1 * x is x).  Indicators are converted, not
+            ** branched on: levels in random order would defeat prediction. */
+            if (term->order == 1 && !tv[0]->is_factor) {
+                model_gather(b, b->df->cols[tv[0]->col].num, MODEL_EVENT_AS_IS, xc);
+            } else if (term->order == 1) {
+                const int32_t *code = tv[0]->fa.code, level = (int32_t)idx[0];
+                for (i = 0; i < m->n; i++)
+                    xc[i] = (double)(code[i] == level);
+            } else {
+                for (i = 0; i < m->n; i++) {
+                    double v = 1.0;
+                    for (j = 0; j < term->order; j++) {
+                        if (tv[j]->is_factor)
+                            v *= (double)((size_t)tv[j]->fa.code[i] == idx[j]);
+                        else
+                            v *= tv[j]->value[i];
+                    }
+                    xc[i] = v;
                 }
-                xc[i] = v;
             }
             for (j = 0; j < term->order; j++) {
                 if (++idx[j] < hi[j])
@@ -1076,18 +1288,6 @@ void onc_model_free(onc_model *m)
         free(m->dropped_levels[k]);
     free(m->dropped_levels);
     free(m);
-}
-
-/* Restrict an all-rows array to the used rows, in a new array. */
-static double *model_take(const model_build *b, const double *all)
-{
-    double *v = onc_mallocarray(b->m->n, sizeof *v);
-    size_t i;
-
-    if (v != NULL)
-        for (i = 0; i < b->m->n; i++)
-            v[i] = all[b->use[i]];
-    return v;
 }
 
 /* Check that every column the formula names exists, first in the text first. */
@@ -1168,14 +1368,18 @@ static onc_status model_resolve(const model_build *b)
     return ONC_OK;
 }
 
-/* Groups: the right-hand variables, crossed. */
-static onc_status model_groups(model_build *b, const model_var *vars, size_t n_vars)
+/*
+** Groups: the right-hand variables, crossed.  A variable the terms have
+** coded as a factor is taken over from vars (the coding is the same), so
+** it is not coded twice.
+*/
+static onc_status model_groups(model_build *b, model_var *vars, size_t n_vars)
 {
     const onc_formula *f = b->f;
     onc_model *m = b->m;
     model_factor *fa = NULL;
     long *cols = NULL;
-    size_t *offsets = NULL, n = 0, k, j, t, *first = NULL;
+    size_t *offsets = NULL, n = 0, k, j, t, *level = NULL;
     onc_status rc = ONC_OK;
 
     cols = onc_mallocarray(n_vars, sizeof *cols);
@@ -1221,13 +1425,20 @@ static onc_status model_groups(model_build *b, const model_var *vars, size_t n_v
             goto cleanup;
         }
         m->n_group_vars = k + 1;
+        for (j = 0; j < n_vars && !(vars[j].col == cols[k] && vars[j].fa.code != NULL); j++)
+            ;
+        if (j < n_vars) {
+            fa[k] = vars[j].fa;
+            memset(&vars[j].fa, 0, sizeof vars[j].fa);
+            continue;
+        }
         rc = model_factorize(b, cols[k], 1, 0, &fa[k]);
         if (rc != ONC_OK)
             goto cleanup;
     }
-    rc = model_cross(b, fa, n, &m->group, &m->n_groups, &first);
+    rc = model_cross(b, fa, n, &m->group, &m->n_groups, &level);
     if (rc == ONC_OK)
-        rc = model_cross_labels(fa, m->group_vars, n, first, m->n_groups, &m->group_labels,
+        rc = model_cross_labels(fa, m->group_vars, n, level, m->n_groups, &m->group_labels,
                                 &m->group_values);
 cleanup:
     for (k = 0; fa != NULL && k < n_vars; k++)
@@ -1235,7 +1446,7 @@ cleanup:
     free(fa);
     free(cols);
     free(offsets);
-    free(first);
+    free(level);
     return rc;
 }
 
@@ -1245,7 +1456,7 @@ static onc_status model_strata(model_build *b)
     onc_model *m = b->m;
     model_factor *fa = onc_callocarray(f->n_strata, sizeof *fa);
     char **names = onc_callocarray(f->n_strata, sizeof *names);
-    size_t k, *first = NULL;
+    size_t k, *level = NULL;
     onc_status rc = ONC_OK;
 
     if (fa == NULL || names == NULL) {
@@ -1258,16 +1469,16 @@ static onc_status model_strata(model_build *b)
         if (rc != ONC_OK)
             goto cleanup;
     }
-    rc = model_cross(b, fa, f->n_strata, &m->strata, &m->n_strata, &first);
+    rc = model_cross(b, fa, f->n_strata, &m->strata, &m->n_strata, &level);
     if (rc == ONC_OK)
-        rc = model_cross_labels(fa, names, f->n_strata, first, m->n_strata, &m->strata_labels,
+        rc = model_cross_labels(fa, names, f->n_strata, level, m->n_strata, &m->strata_labels,
                                 NULL);
 cleanup:
     for (k = 0; fa != NULL && k < f->n_strata; k++)
         model_factor_release(&fa[k]);
     free(fa);
     free(names);
-    free(first);
+    free(level);
     return rc;
 }
 
@@ -1282,9 +1493,10 @@ static onc_status model_response(model_build *b)
     if (f->kind == ONC_RESPONSE_SURV || f->kind == ONC_RESPONSE_COUNTING) {
         size_t n_times = f->kind == ONC_RESPONSE_COUNTING ? 2 : 1;
         for (k = 0; k < n_times && rc == ONC_OK; k++)
-            rc = model_eval(b, f->response[k], &b->resp[k]);
+            rc = model_values(b, f->response[k], &b->resp[k], &b->resp_owned[k]);
         if (rc == ONC_OK && f->n_response > n_times)
-            rc = model_event(b, f->response[n_times], &b->resp[n_times]);
+            rc = model_event(b, f->response[n_times], &b->resp[n_times],
+                             &b->resp_owned[n_times]);
         else if (rc == ONC_OK)
             b->m->event_coding = ONC_EVENT_ALL;
         if (rc == ONC_OK)
@@ -1296,10 +1508,10 @@ static onc_status model_response(model_build *b)
         if (c >= 0 && df->cols[c].type == ONC_COL_FACTOR)
             b->y_factor_col = c;
         else
-            rc = model_eval(b, f->response[0], &b->resp[0]);
+            rc = model_values(b, f->response[0], &b->resp[0], &b->resp_owned[0]);
     }
     if (rc == ONC_OK && f->offset != NULL)
-        rc = model_eval(b, f->offset, &b->offset_all);
+        rc = model_values(b, f->offset, &b->offset_all, &b->offset_owned);
     if (rc != ONC_OK || b->weights_col < 0)
         return rc;
     for (i = 0; i < df->n_rows; i++) {
@@ -1325,13 +1537,19 @@ static onc_status model_add_expr_item(const model_build *b, model_item **items, 
     return model_add_item(items, n, onc_expr_offset(e), -1, e, values, b->df);
 }
 
-/* Decide the rows used (b->use, m->n) and record why the others are not. */
+/*
+** Decide the rows used (m->row, m->n, b->all_rows) and record why the
+** others are not.  Each variable is scanned once for missing values; the
+** ledger sees only the rows that have one.
+*/
 static onc_status model_select_rows(model_build *b, onc_exclusions *excluded)
 {
     const onc_formula *f = b->f;
     const onc_frame *df = b->df;
+    onc_model *m = b->m;
     model_item *items = NULL;
-    size_t n_items = 0, k, j, i, n_used = 0;
+    unsigned char *missing = NULL;
+    size_t n_items = 0, k, j, i, n_used = 0, first_missing;
     onc_status rc = ONC_OK;
 
     for (k = 0; k < f->n_response && rc == ONC_OK; k++)
@@ -1358,19 +1576,49 @@ static onc_status model_select_rows(model_build *b, onc_exclusions *excluded)
         if (rc != ONC_OK)
             goto cleanup;
     }
-    b->use = onc_mallocarray(df->n_rows, sizeof *b->use);
-    if (b->use == NULL) {
-        rc = ONC_ERR_NOMEM;
-        goto cleanup;
-    }
-    for (i = 0; i < df->n_rows; i++) {
-        const char *why = model_row_reason(items, n_items, df, i);
-        if (why == NULL)
-            b->use[n_used++] = i;
-        else if (excluded != NULL && (rc = onc_exclusions_add(excluded, why, i + 1)) != ONC_OK)
+    for (first_missing = 0; first_missing < n_items; first_missing++)
+        if (model_item_any_missing(&items[first_missing], df))
+            break;
+    if (first_missing == n_items) {
+        b->all_rows = 1;
+        n_used = df->n_rows;
+        m->row = onc_mallocarray(n_used, sizeof *m->row);
+        if (m->row == NULL) {
+            rc = ONC_ERR_NOMEM;
             goto cleanup;
+        }
+        for (i = 0; i < n_used; i++)
+            m->row[i] = i + 1;
+    } else {
+        /* The items before first_missing have none: no row is left out for
+        ** them, and the reasons need not look at them. */
+        size_t n_missing = 0;
+        missing = onc_callocarray(df->n_rows, sizeof *missing);
+        if (missing == NULL) {
+            rc = ONC_ERR_NOMEM;
+            goto cleanup;
+        }
+        for (k = first_missing; k < n_items; k++)
+            n_missing = model_item_mark_missing(&items[k], df, missing);
+        n_used = df->n_rows - n_missing;
+        m->row = onc_mallocarray(n_used, sizeof *m->row);
+        if (m->row == NULL) {
+            rc = ONC_ERR_NOMEM;
+            goto cleanup;
+        }
+        for (i = 0, j = 0; i < df->n_rows; i++) {
+            if (!missing[i]) {
+                m->row[j++] = i + 1;
+            } else if (excluded != NULL) {
+                const char *why = model_row_reason(items + first_missing,
+                                                   n_items - first_missing, df, i);
+                rc = onc_exclusions_add(excluded, why, i + 1);
+                if (rc != ONC_OK)
+                    goto cleanup;
+            }
+        }
     }
-    b->m->n = n_used;
+    m->n = n_used;
     if (n_used == 0)
         rc = onc_error_set(b->err, ONC_ERR_DATA, df->source, 0, 0, NULL,
                            "no rows left for '%s': %zu of %zu rows have a missing value%s%s",
@@ -1379,29 +1627,25 @@ static onc_status model_select_rows(model_build *b, onc_exclusions *excluded)
                            excluded != NULL && excluded->n_reasons > 0 ?
                            excluded->reasons[0].reason : "");
 cleanup:
+    free(missing);
     model_items_release(items, n_items);
     return rc;
 }
 
-/* Source rows, response, offset and weights of the used rows. */
+/* Response, offset and weights of the used rows. */
 static onc_status model_outcomes(model_build *b)
 {
     const onc_formula *f = b->f;
     onc_model *m = b->m;
     size_t i;
 
-    m->row = onc_mallocarray(m->n, sizeof *m->row);
-    if (m->row == NULL)
-        return ONC_ERR_NOMEM;
-    for (i = 0; i < m->n; i++)
-        m->row[i] = b->use[i] + 1;
     if (f->kind == ONC_RESPONSE_SURV || f->kind == ONC_RESPONSE_COUNTING) {
         size_t n_times = f->kind == ONC_RESPONSE_COUNTING ? 2 : 1;
-        m->time = model_take(b, b->resp[0]);
-        if (n_times == 2 && (m->time2 = model_take(b, b->resp[1])) == NULL)
+        m->time = model_take(b, b->resp[0], MODEL_EVENT_AS_IS);
+        if (n_times == 2 && (m->time2 = model_take(b, b->resp[1], MODEL_EVENT_AS_IS)) == NULL)
             return ONC_ERR_NOMEM;
         if (f->n_response > n_times) {
-            m->status = model_take(b, b->resp[n_times]);
+            m->status = model_take(b, b->resp[n_times], b->event_map);
         } else {
             m->status = onc_mallocarray(m->n, sizeof *m->status);
             for (i = 0; m->status != NULL && i < m->n; i++)
@@ -1417,18 +1661,26 @@ static onc_status model_outcomes(model_build *b)
         m->y_code = yf.code;
         m->y_levels = yf.labels;
         m->n_y_levels = yf.n_levels;
-    } else if (f->kind == ONC_RESPONSE_VALUE && (m->y = model_take(b, b->resp[0])) == NULL) {
+    } else if (f->kind == ONC_RESPONSE_VALUE &&
+               (m->y = model_take(b, b->resp[0], MODEL_EVENT_AS_IS)) == NULL) {
         return ONC_ERR_NOMEM;
     }
-    if (b->offset_all != NULL && (m->offset = model_take(b, b->offset_all)) == NULL)
+    if (b->offset_all != NULL &&
+        (m->offset = model_take(b, b->offset_all, MODEL_EVENT_AS_IS)) == NULL)
         return ONC_ERR_NOMEM;
     if (b->weights_col >= 0 &&
-        (m->weights = model_take(b, b->df->cols[b->weights_col].num)) == NULL)
+        (m->weights = model_take(b, b->df->cols[b->weights_col].num, MODEL_EVENT_AS_IS)) == NULL)
         return ONC_ERR_NOMEM;
     return ONC_OK;
 }
 
-/* The distinct variables of the terms, coded on the used rows. */
+/*
+** The distinct variables of the terms, coded on the used rows.  Factors
+** are coded even without the design matrix: that checks reference levels,
+** finds dropped levels and gives the groups their coding.  A numeric
+** variable's values are needed only to multiply it into an interaction
+** column; main-effect columns are filled from the frame directly.
+*/
 static onc_status model_term_vars(model_build *b, model_var **vars_out, size_t *n_out)
 {
     const onc_formula *f = b->f;
@@ -1457,20 +1709,38 @@ static onc_status model_term_vars(model_build *b, model_var **vars_out, size_t *
                            df->cols[c].type == ONC_COL_LOGICAL;
             if (v->is_factor) {
                 rc = model_factorize(b, c, 1, 1, &v->fa);
-            } else {
-                v->value = model_take(b, df->cols[c].num);
-                rc = v->value == NULL ? ONC_ERR_NOMEM : ONC_OK;
+                if (rc != ONC_OK)
+                    return rc;
             }
-            if (rc != ONC_OK)
-                return rc;
+        }
+    }
+    if (!(b->parts & ONC_MODEL_DESIGN))
+        return ONC_OK;
+    for (k = 0; k < f->n_terms; k++) {
+        if (f->terms[k].order < 2)
+            continue;
+        for (j = 0; j < f->terms[k].order; j++) {
+            const onc_formula_variable *fv = &f->terms[k].vars[j];
+            model_var *v = &vars[model_var_index(vars, *n_out, onc_frame_find(df, fv->name),
+                                                 fv->as_factor)];
+            if (v->is_factor || v->value != NULL)
+                continue;
+            if (b->all_rows) {
+                v->value = df->cols[v->col].num;
+                continue;
+            }
+            v->value = v->value_owned = model_take(b, df->cols[v->col].num, MODEL_EVENT_AS_IS);
+            if (v->value == NULL)
+                return ONC_ERR_NOMEM;
         }
     }
     return ONC_OK;
 }
 
-onc_status onc_model_build(const onc_frame *df, const onc_formula *f,
-                           const onc_model_options *opt, onc_model **out,
-                           onc_exclusions *excluded, onc_error *err)
+onc_status onc_model_build_parts(const onc_frame *df, const onc_formula *f,
+                                 const onc_model_options *opt, unsigned parts,
+                                 onc_model **out, onc_exclusions *excluded,
+                                 onc_error *err)
 {
     static const onc_model_options defaults = { NULL, NULL, 0, 0 };
     model_build b;
@@ -1485,6 +1755,9 @@ onc_status onc_model_build(const onc_frame *df, const onc_formula *f,
     if (df == NULL || f == NULL || out == NULL)
         return onc_error_set(err, ONC_ERR_USAGE, NULL, 0, 0, NULL,
                              "onc_model_build: missing frame, formula or result");
+    if ((parts & ~(unsigned)ONC_MODEL_ALL) != 0)
+        return onc_error_set(err, ONC_ERR_USAGE, NULL, 0, 0, NULL,
+                             "onc_model_build_parts: unknown parts 0x%x", parts);
     if (df->n_rows > INT32_MAX)
         return onc_error_set(err, ONC_ERR_LIMIT, df->source, 0, 0, NULL,
                              "%zu rows: models take at most %d", df->n_rows, INT32_MAX);
@@ -1492,6 +1765,7 @@ onc_status onc_model_build(const onc_frame *df, const onc_formula *f,
     b.df = df;
     b.f = f;
     b.opt = opt != NULL ? opt : &defaults;
+    b.parts = parts;
     b.err = err;
     b.weights_col = -1;
     b.y_factor_col = -1;
@@ -1511,7 +1785,7 @@ onc_status onc_model_build(const onc_frame *df, const onc_formula *f,
         rc = model_outcomes(&b);
     if (rc == ONC_OK)
         rc = model_term_vars(&b, &vars, &n_vars);
-    if (rc == ONC_OK)
+    if (rc == ONC_OK && (parts & ONC_MODEL_DESIGN))
         rc = model_design(&b, vars, n_vars);
     if (rc == ONC_OK && f->n_strata > 0)
         rc = model_strata(&b);
@@ -1523,24 +1797,30 @@ onc_status onc_model_build(const onc_frame *df, const onc_formula *f,
             b.m->n_clusters = cf.n_levels;
         }
     }
-    if (rc == ONC_OK)
+    if (rc == ONC_OK && (parts & ONC_MODEL_GROUPS))
         rc = model_groups(&b, vars, n_vars);
 
     if (rc == ONC_ERR_NOMEM)
         onc_error_set(err, rc, NULL, 0, 0, NULL, "model frame: out of memory");
     for (k = 0; k < 3; k++)
-        free(b.resp[k]);
-    free(b.offset_all);
+        free(b.resp_owned[k]);
+    free(b.offset_owned);
     for (k = 0; vars != NULL && k < n_vars; k++) {
         model_factor_release(&vars[k].fa);
-        free(vars[k].value);
+        free(vars[k].value_owned);
     }
     free(vars);
-    free(b.use);
     if (rc != ONC_OK) {
         onc_model_free(b.m);
         return rc;
     }
     *out = b.m;
     return ONC_OK;
+}
+
+onc_status onc_model_build(const onc_frame *df, const onc_formula *f,
+                           const onc_model_options *opt, onc_model **out,
+                           onc_exclusions *excluded, onc_error *err)
+{
+    return onc_model_build_parts(df, f, opt, ONC_MODEL_ALL, out, excluded, err);
 }

@@ -14,6 +14,9 @@
 ** the value every correct reader (strtod, the fast path of onc_csv_read)
 ** gives for the text.  Other values go through printf with 15, 16 and 17
 ** significant digits, keeping the first that reads back exactly.
+**
+** Locale: printf and strtod are assumed to use '.' (LC_NUMERIC "C", the
+** default unless the program calls setlocale), as in csv.c.
 */
 #include <errno.h>
 #include <math.h>

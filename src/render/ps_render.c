@@ -132,13 +132,13 @@ static void ps_render_ratio_ci(double est, double lo, double hi, char *buf, size
 
 /* ---- weights file ---- */
 
-static onc_status ps_render_csv_text(FILE *fp, const char *s)
+static void ps_render_csv_text(FILE *fp, const char *s)
 {
     const char *p;
 
     if (strpbrk(s, ",\"\r\n") == NULL) {
         fputs(s, fp);
-        return ONC_OK;
+        return;
     }
     fputc('"', fp);
     for (p = s; *p; p++) {
@@ -147,7 +147,6 @@ static onc_status ps_render_csv_text(FILE *fp, const char *s)
         fputc(*p, fp);
     }
     fputc('"', fp);
-    return ONC_OK;
 }
 
 onc_status onc_ps_write_weights(const onc_ps_weights_file *wf, FILE *fp)
@@ -928,16 +927,23 @@ static onc_status ps_text_model(const onc_ps_report *r, FILE *fp)
     onc_table *t = multi ? onc_table_new(6, head3, al3) : onc_table_new(5, head2, al2);
     onc_status rc = ONC_OK;
 
-    if (lg != NULL)
-        fprintf(fp, "\nPropensity model: logistic regression, log-odds of %s "
-                    "against %s (%s, %d iterations)\n",
-                r->arm_labels[1], r->arm_labels[0],
-                m->converged ? "converged" : "NOT converged", lg->iterations);
-    else
-        fprintf(fp, "\nPropensity model: multinomial logistic regression, "
-                    "log-odds of each arm against %s (%s, %d iterations)\n",
-                r->arm_labels[0], m->converged ? "converged" : "NOT converged",
-                mn->iterations);
+    {
+        char text[512];
+
+        if (lg != NULL)
+            snprintf(text, sizeof text, "Propensity model: logistic regression, "
+                                        "log-odds of %s against %s (%s, %d iterations)",
+                     r->arm_labels[1], r->arm_labels[0],
+                     m->converged ? "converged" : "NOT converged", lg->iterations);
+        else
+            snprintf(text, sizeof text, "Propensity model: multinomial logistic "
+                                        "regression, log-odds of each arm against %s "
+                                        "(%s, %d iterations)",
+                     r->arm_labels[0], m->converged ? "converged" : "NOT converged",
+                     mn->iterations);
+        fputc('\n', fp);
+        km_render_wrap(fp, text, 78);
+    }
     for (c = 0; t != NULL && c < d->n_coef && rc == ONC_OK; c++) {
         size_t k = c % per_arm;
         char est[48], se[48], z[48], p[48], nb[32];
@@ -1069,8 +1075,7 @@ static onc_status ps_text_positivity(const onc_ps_report *r, FILE *fp)
         return ONC_OK;
     onc_format_human(pos->lower, -1, "NA", lo, sizeof lo);
     onc_format_human(pos->upper, -1, "NA", hi, sizeof hi);
-    fprintf(fp, "\nPositivity: propensity scores below %s or above %s, and outside "
-                "the common support\n", lo, hi);
+    fprintf(fp, "\nPositivity: scores below %s or above %s; common support\n", lo, hi);
     t = onc_table_new(5, head, al);
     /* With two arms e_0 = 1 - e_1: one line says it all. */
     first = pos->n_arms == 2 ? 1 : 0;

@@ -272,11 +272,15 @@ static onc_status response_patient_table(const onc_response_report *r, FILE *fp)
                                       ONC_ALIGN_RIGHT, ONC_ALIGN_RIGHT, ONC_ALIGN_LEFT};
     const onc_response_result *res = r->result;
     char cells[6][CLINICAL_CELL];
-    const char *ptr[6];
-    onc_table *t = onc_table_new(6, head, align);
+    const char *ptr[6], *names[6];
+    onc_table *t;
     onc_status st = ONC_OK;
     size_t i, c;
 
+    memcpy(names, head, sizeof names);
+    if (r->days_are_dates)
+        names[2] = "Date";
+    t = onc_table_new(6, names, align);
     if (t == NULL)
         return ONC_ERR_NOMEM;
     for (c = 0; c < 6; c++)

@@ -1480,6 +1480,13 @@ static onc_status cox_summarise(onc_cox_fit *fit, const onc_cox_options *o,
 onc_status onc_cox_fit_model(const onc_cox_data *d, const onc_cox_options *opt,
                              onc_cox_fit **out, onc_error *err)
 {
+    return cox_fit_model_threads(d, opt, 0, out, err);
+}
+
+onc_status cox_fit_model_threads(const onc_cox_data *d,
+                                 const onc_cox_options *opt, int n_threads,
+                                 onc_cox_fit **out, onc_error *err)
+{
     onc_cox_options o;
     cox_prep *pp = NULL;
     onc_cox_fit *fit = NULL;
@@ -1679,7 +1686,7 @@ onc_status onc_cox_fit_model(const onc_cox_data *d, const onc_cox_options *opt,
                 goto nomem;
             }
         }
-        st = cox_concordance_prep(pp, xpos, cidx, nclus, 1, &cr);
+        st = cox_concordance_prep(pp, xpos, cidx, nclus, 1, n_threads, &cr);
         free(xpos);
         free(cidx);
         if (st != ONC_OK)

@@ -42,6 +42,12 @@ typedef struct cox_prep {
     int has_offset;
 } cox_prep;
 
+/* onc_cox_fit_model with at most n_threads threads (0 = one per online
+** processor); callers that run fits in parallel themselves pass 1. */
+onc_status cox_fit_model_threads(const onc_cox_data *d,
+                                 const onc_cox_options *opt, int n_threads,
+                                 onc_cox_fit **out, onc_error *err);
+
 /* Validate `d` and build the working copy.  `timefix` as options.timefix;
 ** `need_x` = 0 skips the covariate copy (concordance-only uses). */
 onc_status cox_prep_build(const onc_cox_data *d, int timefix, cox_prep **out,
@@ -105,10 +111,13 @@ onc_status cox_firth_fit(const cox_prep *pp, const onc_cox_options *opt,
                          onc_cox_fit *fit, onc_error *err);
 
 /* Concordance on the working data: x by position, cluster = dense cluster
-** index by position (or NULL), nclus clusters.  Returns ONC_ERR_NOMEM only. */
+** index by position (or NULL), nclus clusters; at most n_threads threads
+** (0 = one per online processor; the result does not depend on it).
+** Returns ONC_ERR_NOMEM only. */
 onc_status cox_concordance_prep(const cox_prep *pp, const double *x,
                                 const size_t *cluster, size_t nclus,
-                                int reverse, onc_concordance *out);
+                                int reverse, int n_threads,
+                                onc_concordance *out);
 
 /* Dense 0-based index of the cluster labels, by position. */
 onc_status cox_cluster_index(const cox_prep *pp, const int32_t *cluster,

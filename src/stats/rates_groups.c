@@ -183,9 +183,14 @@ onc_status onc_rates_by_group(const size_t *counts, size_t n_groups,
     }
 
     if (n_groups >= 2 && n_categories >= 2) {
+        size_t exact_max = opt->exact_max_total ? opt->exact_max_total
+                                                : ONC_RATES_EXACT_MAX_TOTAL;
         res->has_test = 1;
-        st = onc_contingency_fisher(counts, n_groups, n_categories, &opt->fisher,
-                                    &res->fisher, err);
+        if (n_groups * n_categories > 4 && res->total > exact_max)
+            st = ONC_ERR_LIMIT;
+        else
+            st = onc_contingency_fisher(counts, n_groups, n_categories, &opt->fisher,
+                                        &res->fisher, err);
         if (st == ONC_ERR_LIMIT && res->total <= ((size_t)1 << 24)) {
             /* Too much enumeration for this table: a numerical outcome,
             ** not a failure; the chi-square test still answers. */

@@ -8,6 +8,7 @@
 ** over all pairs written out below for a small data set.
 */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,70 @@ static void check_errors(void)
     CHECK(isnan(r.concordance));
 }
 
+/*
+** Large data from the formula of the R script (n = 100000, so the sweep
+** runs as two halves): times with ties, x with 4000 subjects per
+** value, weights, strata, clusters, start times.
+*/
+static void run_big(golden *g, const char *c, int weighted, int strata,
+                    int counting)
+{
+    enum { NB = 100000 };
+    double *t = malloc(NB * sizeof *t), *s = malloc(NB * sizeof *s);
+    double *x = malloc(NB * sizeof *x), *w = malloc(NB * sizeof *w);
+    double *st = malloc(NB * sizeof *st);
+    int32_t *grp = malloc(NB * sizeof *grp), *id = malloc(NB * sizeof *id);
+    const double *flags, *count, *result;
+    onc_concordance_data d;
+    onc_concordance r;
+    onc_error err;
+    size_t m;
+    uint64_t i;
+
+    for (i = 0; i < NB; i++) {
+        t[i] = (double)((i * 7919) % 5000) / 10 + 1;
+        s[i] = ((i * 31) % 7) < 4;
+        x[i] = (double)((i * 104729) % 25) / 7;
+        w[i] = 1 + (double)(i % 5) / 4;
+        grp[i] = (int32_t)(i % 3);
+        id[i] = (int32_t)(i % 1000);
+        st[i] = t[i] * ((double)(i % 4) / 5);
+    }
+    memset(&d, 0, sizeof d);
+    d.n = NB;
+    d.stop = t;
+    d.status = s;
+    d.x = x;
+    d.start = counting ? st : NULL;
+    d.weights = weighted ? w : NULL;
+    d.strata = strata ? grp : NULL;
+    d.cluster = strata ? id : NULL;
+    flags = opt_get(g, c, "flags", &m);
+    count = opt_get(g, c, "count", &m);
+    result = opt_get(g, c, "result", &m);
+    if (flags != NULL && count != NULL && result != NULL) {
+        d.reverse = (int)flags[0];
+        d.timefix = (int)flags[1];
+        CHECK(onc_concordance_compute(&d, &r, &err) == ONC_OK);
+        CHECK_REL(r.concordant, count[0], 1e-12);
+        CHECK_REL(r.discordant, count[1], 1e-12);
+        CHECK_REL(r.tied_x, count[2], 1e-12);
+        CHECK_REL(r.tied_y, count[3], 1e-12);
+        CHECK_REL(r.tied_xy, count[4], 1e-12);
+        CHECK_REL(r.concordance, result[0], 1e-12);
+        CHECK_REL(r.var, result[1], 1e-10);
+    } else {
+        CHECK(!"golden entries of the large case");
+    }
+    free(t);
+    free(s);
+    free(x);
+    free(w);
+    free(st);
+    free(grp);
+    free(id);
+}
+
 int main(void)
 {
     golden *g;
@@ -184,6 +249,9 @@ int main(void)
     g = golden_load("tests/golden/stats/cox_concordance.txt");
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
         run_case(g, cases[i]);
+    run_big(g, "big_plain", 0, 0, 0);
+    run_big(g, "big_weighted_strata", 1, 1, 0);
+    run_big(g, "big_counting", 1, 0, 1);
     check_brute_force();
     check_errors();
     golden_free(g);

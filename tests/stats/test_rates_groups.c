@@ -14,6 +14,7 @@
 ** odds(group) / odds(first).
 */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -164,6 +165,32 @@ static void test_edges(void)
     CHECK(res != NULL && res->fisher.nrow == 2);
     onc_rates_result_free(res);
     res = NULL;
+
+    /* Beyond exact_max_total a table larger than 2 x 2 is not enumerated:
+    ** a result field, not an error; the chi-square test stands.  A 2 x 2
+    ** table of any size is still exact. */
+    {
+        size_t big[6] = {4000, 3000, 3001, 3500, 3500, 3000};
+        size_t big22[4] = {40000, 30000, 35000, 35000};
+        CHECK(onc_rates_by_group(big, 2, 3, 0, NULL, &res, &err) == ONC_OK);
+        CHECK(res != NULL && res->fisher_limited && isnan(res->fisher.p_value));
+        CHECK(res != NULL && res->chisq.df == 2 && isfinite(res->chisq.p_value));
+        onc_rates_result_free(res);
+        res = NULL;
+        CHECK(onc_rates_by_group(big22, 2, 2, 1, NULL, &res, &err) == ONC_OK);
+        CHECK(res != NULL && !res->fisher_limited && isfinite(res->fisher.p_value));
+        onc_rates_result_free(res);
+        res = NULL;
+        /* the work limit of the exact test itself gives the same outcome */
+        onc_rates_options_init(&opt);
+        opt.exact_max_total = SIZE_MAX;
+        opt.fisher.max_work = 10;
+        CHECK(onc_rates_by_group(empty, 3, 2, 1, &opt, &res, &err) == ONC_OK);
+        CHECK(res != NULL && res->fisher_limited && isnan(res->fisher.p_value));
+        CHECK(err.message[0] == '\0');
+        onc_rates_result_free(res);
+        res = NULL;
+    }
 
     onc_rates_options_init(&opt);
     opt.trend = 1;

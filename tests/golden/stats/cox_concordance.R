@@ -53,4 +53,31 @@ emit("no_timefix", concordancefit(Surv(tf$time, tf$status), tf$x,
 # many strata (R pools more than 10 strata into one walk; same counts)
 emit("lung_inst", concordance(Surv(time, status) ~ age + strata(inst), lung2),
      lung2$time, lung2$status, lung2$age, strata = lung2$inst)
+# large data built from a formula that test_concordance.c repeats, so that
+# the sweep is split in two halves (n >= 65536) with equal x (25 values)
+# across the split and tied times with tied x; only the results are stored
+nb <- 100000
+ib <- as.numeric(seq_len(nb) - 1)
+big <- data.frame(time = ((ib * 7919) %% 5000) / 10 + 1,
+                  status = as.numeric(((ib * 31) %% 7) < 4),
+                  x = ((ib * 104729) %% 25) / 7,
+                  w = 1 + (ib %% 5) / 4,
+                  grp = ib %% 3,
+                  id = ib %% 1000)
+big$start <- big$time * ((ib %% 4) / 5)
+emit_big <- function(name, fit, reverse = FALSE) {
+  k <- function(s) paste0(name, "_", s)
+  put(k("flags"), c(as.numeric(reverse), 1))
+  cnt <- fit$count
+  if (is.matrix(cnt)) cnt <- colSums(cnt)
+  put(k("count"), cnt[c("concordant", "discordant", "tied.x", "tied.y",
+                        "tied.xy")])
+  put(k("result"), c(fit$concordance, fit$var))
+}
+emit_big("big_plain", concordance(Surv(time, status) ~ x, big))
+emit_big("big_weighted_strata",
+         concordance(Surv(time, status) ~ x + strata(grp) + cluster(id), big,
+                     weights = w, reverse = TRUE), reverse = TRUE)
+emit_big("big_counting",
+         concordance(Surv(start, time, status) ~ x, big, weights = w))
 close(con)
