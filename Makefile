@@ -40,6 +40,8 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 HARNESS_OBJ := $(BUILD)/obj/tests/harness.o
 
+.SECONDARY: $(HARNESS_OBJ)
+
 .PHONY: all lib cli tests check check-only demo deps fuzz fuzz-run bench clean
 
 all: lib cli

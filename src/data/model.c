@@ -82,8 +82,9 @@ typedef struct model_build {
     long y_factor_col;      /* a factor response column, or -1 */
 } model_build;
 
-/* Rows per block when scanning for missing values: long enough for the
-** loop to vectorise, short enough to stop soon after the first one. */
+/* Rows per block when scanning for missing values: the loop over a block
+** has no early exit, so it runs without branches, and the scan still
+** stops soon after the first missing value. */
 #define MODEL_SCAN_BLOCK 4096
 
 /* 0-based source row of used row i. */
@@ -1011,7 +1012,7 @@ static const char *model_row_reason(const model_item *items, size_t n_items,
     return NULL;
 }
 
-/* Is item `it` missing in any row?  Blocks keep the inner loops branch-free. */
+/* Is item `it` missing in any row? */
 static int model_item_any_missing(const model_item *it, const onc_frame *df)
 {
     const onc_column *c = it->col >= 0 ? &df->cols[it->col] : NULL;

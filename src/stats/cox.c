@@ -42,10 +42,6 @@
 /* Most rows accepted: the radix sort carries 32-bit row indices. */
 #define COX_MAX_ROWS ONC_SORT_MAX_N
 
-/* The linear predictor of a stratum is shifted so that its largest value is
-** at most this far above zero: exp() then cannot overflow, and the partial
-** likelihood is unchanged because the shift cancels within a risk set. */
-#define COX_MAX_ETA 500.0
 
 void onc_cox_options_init(onc_cox_options *opt)
 {
@@ -295,6 +291,45 @@ double cox_wald_quadratic(const double *a, const double *b, size_t p,
 /* Time correction (R aeqSurv)                                               */
 
 /*
+** Stable ascending order of v[0..m) into ord, and the distinct values in
+** ascending order into uniq (*n_uniq of them).  -0.0 counts as 0.0.
+*/
+static onc_status cox_timefix_sort(const double *v, size_t m, size_t *ord,
+                                   double *uniq, size_t *n_uniq)
+{
+    onc_sorted s;
+    uint64_t first, varying = 0, prev = 0;
+    size_t i, nu = 0;
+
+    *n_uniq = 0;
+    if (m == 0)
+        return ONC_OK;
+    if (m > ONC_SORT_MAX_N)
+        return ONC_ERR_LIMIT;
+    first = onc_sort_key(v[0]);
+    for (i = 1; i < m; i++)
+        varying |= onc_sort_key(v[i]) ^ first;
+    onc_sort_init(&s, m, first, varying, (uint32_t)(m - 1));
+    if (onc_sort_alloc(&s) != 0) {
+        onc_sort_free(&s);
+        return ONC_ERR_NOMEM;
+    }
+    for (i = 0; i < m; i++)
+        onc_sort_put(&s, i, onc_sort_key(v[i]), (uint32_t)i);
+    onc_sort_run(&s);
+    for (i = 0; i < m; i++) {
+        uint64_t key = onc_sorted_key(&s, i);
+        ord[i] = onc_sorted_payload(&s, i);
+        if (nu == 0 || key != prev)
+            uniq[nu++] = onc_sort_key_value(key);
+        prev = key;
+    }
+    onc_sort_free(&s);
+    *n_uniq = nu;
+    return ONC_OK;
+}
+
+/*
 ** Times whose difference is at most sqrt(DBL_EPSILON), absolutely or relative
 ** to the mean absolute time, are replaced by the smallest of their group, so
 ** that values such as 1/3 computed two ways count as ties (R aeqSurv).
@@ -321,9 +356,19 @@ onc_status cox_timefix(const double *start, const double *stop, size_t n,
         if (start)
             all[n + i] = start[i];
     }
-    st = cox_radix_order(all, m, ord, 0);
+    /* the sort hands back the values in order as well as the rows, so the
+    ** distinct values below are read sequentially */
+    cut = onc_mallocarray(m ? m : 1, sizeof *cut);
+    if (cut == NULL) {
+        st = onc_error_set(err, ONC_ERR_NOMEM, NULL, 0, 0, NULL,
+                           "out of memory sorting times");
+        goto cleanup;
+    }
+    st = cox_timefix_sort(all, m, ord, cut, &nu);
     if (st != ONC_OK) {
-        onc_error_set(err, st, NULL, 0, 0, NULL, "out of memory sorting times");
+        onc_error_set(err, st, NULL, 0, 0, NULL, st == ONC_ERR_LIMIT
+                      ? "%zu times exceed the limit of the sort"
+                      : "out of memory sorting %zu times", m);
         goto cleanup;
     }
     /* the merged order holds the orders of the stop and start times; the
@@ -341,18 +386,6 @@ onc_status cox_timefix(const double *start, const double *stop, size_t n,
                 b++;
             }
         }
-    }
-    /* unique sorted values, in place into `cut` */
-    cut = onc_mallocarray(m ? m : 1, sizeof *cut);
-    if (cut == NULL) {
-        st = onc_error_set(err, ONC_ERR_NOMEM, NULL, 0, 0, NULL,
-                           "out of memory sorting times");
-        goto cleanup;
-    }
-    for (i = 0; i < m; i++) {
-        double v = all[ord[i]];
-        if (nu == 0 || v != cut[nu - 1])
-            cut[nu++] = v;
     }
     for (i = 0; i < nu; i++)
         mean_abs += fabs(cut[i]);
@@ -622,6 +655,15 @@ onc_status cox_prep_build(const onc_cox_data *d, int timefix, cox_prep **out,
     }
     for (i = 0; i < n; i++) {
         size_t r = pp->row[i];
+        if (i + COX_PREFETCH_AHEAD < n) {
+            size_t q = pp->row[i + COX_PREFETCH_AHEAD];
+            COX_PREFETCH(&tstop[q]);
+            COX_PREFETCH(&d->status[q]);
+            if (d->weights)
+                COX_PREFETCH(&d->weights[q]);
+            if (d->offset)
+                COX_PREFETCH(&d->offset[q]);
+        }
         pp->time[i] = tstop[r];
         pp->event[i] = d->status[r] == 1;
         pp->weight[i] = d->weights ? d->weights[r] : 1.0;
@@ -675,6 +717,8 @@ onc_status cox_prep_build(const onc_cox_data *d, int timefix, cox_prep **out,
     ** cache line per row instead of p scattered reads */
     for (i = 0; i < n && p > 0; i++) {
         double *xr = pp->x + pos_of_row[i] * p;
+        if (i + COX_PREFETCH_AHEAD < n)
+            COX_PREFETCH_WRITE(pp->x + pos_of_row[i + COX_PREFETCH_AHEAD] * p);
         for (j = 0; j < p; j++) {
             double v = (d->x[j * n + i] - pp->center[j]) * pp->scale[j];
             xr[j] = v;
@@ -726,232 +770,6 @@ fail:
     free(pos_of_row);
     cox_prep_free(pp);
     return st;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Breslow / Efron log partial likelihood and derivatives                   */
-
-/* Index of (i, j), j <= i, in packed lower-triangular storage. */
-#define COX_TRI(i, j) ((i) * ((i) + 1) / 2 + (j))
-
-/*
-** Per-stratum shift of the linear predictor: the mean, lowered when needed so
-** that no value exceeds COX_MAX_ETA.
-*/
-static double cox_stratum_shift(const double *eta, size_t b, size_t e)
-{
-    double mean = 0, mx = -INFINITY;
-    size_t i;
-
-    for (i = b; i < e; i++) {
-        mean += eta[i];
-        if (eta[i] > mx)
-            mx = eta[i];
-    }
-    mean /= (double)(e - b);
-    if (!isfinite(mean) || !isfinite(mx))
-        return 0;
-    if (mx - mean > COX_MAX_ETA)
-        return mx - COX_MAX_ETA;
-    return mean;
-}
-
-size_t cox_breslow_efron_worksize(size_t p)
-{
-    return 3 * p + 3 * (p * (p + 1) / 2) + 1;
-}
-
-/*
-** One walk per stratum from the largest time down.  The risk set at an event
-** time t is {stop >= t} (right-censored) or {start < t <= stop} (counting
-** process): rows join the running sums as the walk passes their stop time
-** and, for counting-process data, leave once t reaches their start (R
-** agfit4).  Running sums (work): s = risk set without the events at t,
-** d = the events at t; second moments in packed lower-triangular storage.
-*/
-
-double cox_breslow_efron_derivs(const cox_prep *pp, int efron,
-                                const double *beta, double *u, double *imat,
-                                double *eta, double *risk, double *buf)
-{
-    size_t n = pp->n, p = pp->p, nt = p * (p + 1) / 2;
-    size_t blk, i, j, k;
-    double loglik = 0, bound = pp->offset_absmax;
-    double *s1, *s2, *d1, *d2, *itri, *a;
-    int fused;
-
-    /* s1 p, s2 nt, d1 p, d2 nt, itri nt, a p */
-    memset(buf, 0, cox_breslow_efron_worksize(p) * sizeof *buf);
-    s1 = buf;
-    s2 = s1 + p;
-    d1 = s2 + nt;
-    d2 = d1 + p;
-    itri = d2 + nt;
-    a = itri + nt;
-
-    for (j = 0; j < p; j++) {
-        u[j] = 0;
-        bound += fabs(beta[j]) * pp->x_absmax[j];
-    }
-    /* When |x'beta + offset| is small enough that exp() cannot overflow, the
-    ** linear predictor is formed inside the walk: one pass over x instead of
-    ** three.  Otherwise a first pass finds a shift for each stratum. */
-    fused = bound <= COX_MAX_ETA;
-    if (!fused)
-        for (i = 0; i < n; i++) {
-            const double *xi = pp->x + i * p;
-            double z = pp->offset[i];
-            for (j = 0; j < p; j++)
-                z += beta[j] * xi[j];
-            eta[i] = z;
-        }
-
-    for (blk = 0; blk < pp->n_strata; blk++) {
-        size_t b = pp->block[blk], e = pp->block[blk + 1];
-        size_t rptr = e, nrisk = 0;
-        double shift = fused ? 0 : cox_stratum_shift(eta, b, e);
-        double s0 = 0;
-
-        if (!fused)
-            for (i = b; i < e; i++)
-                risk[i] = pp->weight[i] * exp(eta[i] - shift);
-        for (j = 0; j < p; j++)
-            s1[j] = 0;
-        for (k = 0; k < nt; k++)
-            s2[k] = 0;
-
-        i = e;
-        while (i > b) {
-            double t = pp->time[i - 1];
-            size_t g = i - 1, nd = 0;
-            double dw = 0, d0 = 0;
-
-            if (pp->counting) {
-                /* leave the risk set once t is at or before the start */
-                while (rptr > b && pp->start[pp->start_order[rptr - 1]] >= t) {
-                    size_t q = pp->start_order[--rptr];
-                    const double *xq = pp->x + q * p;
-                    double r = risk[q];
-                    nrisk--;
-                    if (nrisk == 0) {
-                        /* exact zero instead of accumulated cancellation */
-                        s0 = 0;
-                        for (j = 0; j < p; j++)
-                            s1[j] = 0;
-                        for (k = 0; k < nt; k++)
-                            s2[k] = 0;
-                    } else {
-                        s0 -= r;
-                        for (j = 0; j < p; j++) {
-                            double rx = r * xq[j];
-                            s1[j] -= rx;
-                            for (k = 0; k <= j; k++)
-                                s2[COX_TRI(j, k)] -= rx * xq[k];
-                        }
-                    }
-                }
-            }
-            while (g > b && pp->time[g - 1] == t)
-                g--;
-            for (j = 0; j < p; j++)
-                d1[j] = 0;
-            for (k = 0; k < nt; k++)
-                d2[k] = 0;
-            for (k = g; k < i; k++) {
-                const double *xk = pp->x + k * p;
-                double r, z;
-                if (fused) {
-                    z = pp->offset[k];
-                    for (j = 0; j < p; j++)
-                        z += beta[j] * xk[j];
-                    r = pp->weight[k] * exp(z);
-                    risk[k] = r; /* read again when the row leaves */
-                } else {
-                    z = eta[k] - shift;
-                    r = risk[k];
-                }
-                nrisk++;
-                if (pp->event[k]) {
-                    double w = pp->weight[k];
-                    nd++;
-                    dw += w;
-                    d0 += r;
-                    loglik += w * z;
-                    for (j = 0; j < p; j++) {
-                        double rx = r * xk[j];
-                        u[j] += w * xk[j];
-                        d1[j] += rx;
-                        for (size_t l = 0; l <= j; l++)
-                            d2[COX_TRI(j, l)] += rx * xk[l];
-                    }
-                } else {
-                    s0 += r;
-                    for (j = 0; j < p; j++) {
-                        double rx = r * xk[j];
-                        s1[j] += rx;
-                        for (size_t l = 0; l <= j; l++)
-                            s2[COX_TRI(j, l)] += rx * xk[l];
-                    }
-                }
-            }
-            if (nd > 0) {
-                if (!efron || nd == 1) {
-                    s0 += d0;
-                    for (j = 0; j < p; j++)
-                        s1[j] += d1[j];
-                    for (k = 0; k < nt; k++)
-                        s2[k] += d2[k];
-                    loglik -= dw * log(s0);
-                    for (j = 0; j < p; j++) {
-                        double mj = s1[j] / s0;
-                        u[j] -= dw * mj;
-                        for (size_t l = 0; l <= j; l++)
-                            itri[COX_TRI(j, l)] +=
-                                dw * (s2[COX_TRI(j, l)] - mj * s1[l]) / s0;
-                    }
-                } else {
-                    /* Efron: the tied events leave the risk set in equal
-                    ** fractions, k/nd of them still present in term k. */
-                    double wt = dw / (double)nd;
-                    size_t m;
-                    for (m = nd; m >= 1; m--) {
-                        double f = (double)m / (double)nd;
-                        double den = s0 + f * d0;
-                        loglik -= wt * log(den);
-                        for (j = 0; j < p; j++)
-                            a[j] = s1[j] + f * d1[j];
-                        for (j = 0; j < p; j++) {
-                            double mj = a[j] / den;
-                            u[j] -= wt * mj;
-                            for (size_t l = 0; l <= j; l++)
-                                itri[COX_TRI(j, l)] +=
-                                    wt * ((s2[COX_TRI(j, l)] +
-                                           f * d2[COX_TRI(j, l)]) -
-                                          mj * a[l]) / den;
-                        }
-                    }
-                    s0 += d0;
-                    for (j = 0; j < p; j++)
-                        s1[j] += d1[j];
-                    for (k = 0; k < nt; k++)
-                        s2[k] += d2[k];
-                }
-            } else {
-                s0 += d0;
-                for (j = 0; j < p; j++)
-                    s1[j] += d1[j];
-                for (k = 0; k < nt; k++)
-                    s2[k] += d2[k];
-            }
-            i = g;
-        }
-    }
-    for (j = 0; j < p; j++)
-        for (k = 0; k <= j; k++) {
-            imat[j * p + k] = itri[COX_TRI(j, k)];
-            imat[k * p + j] = itri[COX_TRI(j, k)];
-        }
-    return loglik;
 }
 
 /* ------------------------------------------------------------------------ */

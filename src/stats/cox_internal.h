@@ -11,6 +11,18 @@
 
 #include "oncostat/cox.h"
 
+/* Hint that *addr will be read (or written) soon: random gathers of a
+** permutation run at memory-parallel speed when issued some rows ahead. */
+#if defined(__GNUC__)
+#define COX_PREFETCH(addr) __builtin_prefetch(addr)
+#define COX_PREFETCH_WRITE(addr) __builtin_prefetch((addr), 1)
+#else
+#define COX_PREFETCH(addr) ((void)(addr))
+#define COX_PREFETCH_WRITE(addr) ((void)(addr))
+#endif
+/* How many rows ahead a gather prefetches. */
+#define COX_PREFETCH_AHEAD 24
+
 /*
 ** The data of a fit in working order: rows sorted by (stratum, stop time)
 ** ascending, so that risk sets are built by walking each stratum block from
@@ -54,8 +66,14 @@ onc_status cox_prep_build(const onc_cox_data *d, int timefix, cox_prep **out,
                           onc_error *err);
 void cox_prep_free(cox_prep *pp);
 
+/* The linear predictor of a stratum is shifted so that its largest value is
+** at most this far above zero: exp() then cannot overflow, and the partial
+** likelihood is unchanged because the shift cancels within a risk set. */
+#define COX_MAX_ETA 500.0
+
 /*
-** Log partial likelihood, score and information for Breslow/Efron at
+** Log partial likelihood, score and information for Breslow/Efron
+** (cox_derivs.c) at
 ** `beta` (in the working, scaled coordinates).  u: p; imat: p x p (full,
 ** symmetric).  `eta` and `risk` are n-element scratch arrays, `work` holds
 ** cox_breslow_efron_worksize(p) doubles.  Returns the log-likelihood (may be

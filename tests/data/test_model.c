@@ -6,6 +6,10 @@
 ** data set and writes tests/golden/data/model_frame.txt.  Column names and
 ** labels below are copied from the comments that script writes next to the
 ** numbers (e.g. "# m2 colnames: ...").
+**
+** onc_model_build_parts() is tested against the same golden values, and
+** against onc_model_build(): every part it builds must be bit for bit the
+** same (the header promises it).
 */
 #include <math.h>
 #include <stdio.h>
@@ -610,6 +614,272 @@ static void test_errors(void)
     onc_frame_free(df);
 }
 
+/* ------------------------------------------------------------------ */
+/* onc_model_build_parts                                               */
+
+static onc_model *build_parts(const onc_frame *df, const char *formula,
+                              const onc_model_options *opt, unsigned parts, onc_exclusions *ex)
+{
+    onc_formula *f = NULL;
+    onc_model *m = NULL;
+    onc_error err;
+    onc_status rc = onc_formula_parse(formula, &f, &err);
+
+    if (rc == ONC_OK)
+        rc = onc_model_build_parts(df, f, opt, parts, &m, ex, &err);
+    if (rc != ONC_OK)
+        fprintf(stderr, "  %s (parts %u): %s\n", formula, parts, err.message);
+    CHECK(rc == ONC_OK);
+    onc_formula_free(f);
+    return m;
+}
+
+/* Arrays of n elements equal byte for byte, or both absent. */
+static int same_bytes(const void *a, const void *b, size_t n, size_t size)
+{
+    if (a == NULL || b == NULL)
+        return a == b;
+    return n == 0 || memcmp(a, b, n * size) == 0;
+}
+
+static int same_strings(char *const *a, char *const *b, size_t n)
+{
+    size_t k;
+
+    if (a == NULL || b == NULL)
+        return a == b;
+    for (k = 0; k < n; k++)
+        if (strcmp(a[k], b[k]) != 0)
+            return 0;
+    return 1;
+}
+
+/* Model `part` (built with `parts`) against `all` (onc_model_build). */
+static void check_same_model(const onc_model *all, const onc_model *part, unsigned parts)
+{
+    size_t n = all->n, k;
+
+    CHECK(part->n == n);
+    if (part->n != n)
+        return;
+    CHECK(same_bytes(all->row, part->row, n, sizeof *all->row));
+    CHECK(all->kind == part->kind && all->event_coding == part->event_coding);
+    CHECK(same_bytes(all->time, part->time, n, sizeof(double)));
+    CHECK(same_bytes(all->time2, part->time2, n, sizeof(double)));
+    CHECK(same_bytes(all->status, part->status, n, sizeof(double)));
+    CHECK(same_bytes(all->y, part->y, n, sizeof(double)));
+    CHECK(same_bytes(all->y_code, part->y_code, n, sizeof(int32_t)));
+    CHECK(all->n_y_levels == part->n_y_levels &&
+          same_strings(all->y_levels, part->y_levels, all->n_y_levels));
+    CHECK(all->n_strata == part->n_strata &&
+          same_bytes(all->strata, part->strata, n, sizeof(int32_t)) &&
+          same_strings(all->strata_labels, part->strata_labels, all->n_strata));
+    CHECK(all->n_clusters == part->n_clusters &&
+          same_bytes(all->cluster, part->cluster, n, sizeof(int32_t)));
+    CHECK(same_bytes(all->offset, part->offset, n, sizeof(double)));
+    CHECK(same_bytes(all->weights, part->weights, n, sizeof(double)));
+    CHECK(all->n_dropped_levels == part->n_dropped_levels &&
+          same_strings(all->dropped_levels, part->dropped_levels, all->n_dropped_levels));
+    if (parts & ONC_MODEL_DESIGN) {
+        CHECK(part->p == all->p);
+        if (part->p == all->p) {
+            CHECK(same_bytes(all->x, part->x, n * all->p, sizeof(double)));
+            for (k = 0; k < all->p; k++)
+                CHECK_STR(part->cols[k].name, all->cols[k].name);
+        }
+    } else {
+        CHECK(part->p == 0 && part->x == NULL && part->cols == NULL);
+    }
+    if (parts & ONC_MODEL_GROUPS) {
+        CHECK(part->n_groups == all->n_groups && part->n_group_vars == all->n_group_vars);
+        if (part->n_groups != all->n_groups || part->n_group_vars != all->n_group_vars)
+            return;
+        CHECK(same_bytes(all->group, part->group, n, sizeof(int32_t)));
+        CHECK(same_strings(all->group_labels, part->group_labels, all->n_groups));
+        CHECK(same_strings(all->group_vars, part->group_vars, all->n_group_vars));
+        for (k = 0; k < all->n_groups; k++)
+            CHECK(same_strings(all->group_values[k], part->group_values[k], all->n_group_vars));
+    } else {
+        CHECK(part->group == NULL && part->n_groups == 0 && part->group_labels == NULL &&
+              part->n_group_vars == 0 && part->group_vars == NULL && part->group_values == NULL);
+    }
+}
+
+/* Formulas covering every path: rows left out or not, bare columns and
+** expressions, 0/1, 1/2 and logical events, interactions, strata,
+** clusters, offsets, weights, numeric groups, a factor response. */
+static const struct {
+    const char *formula;
+    int weights;
+    int by_value;
+} parts_cases[] = {
+    { "Surv(time, status) ~ arm + age", 0, 0 },
+    { "Surv(time, status) ~ arm * age + factor(ecog)", 0, 0 },
+    { "Surv(time, status == 2) ~ age:arm", 0, 0 },
+    { "~ arm * sex", 0, 0 },
+    { "Surv(time, status) ~ resp + resp:age", 0, 0 },
+    { "Surv(time, status) ~ age + strata(center, sex)", 0, 0 },
+    { "Surv(time, status) ~ strata(center) + arm", 0, 0 },
+    { "Surv(time, status) ~ age + cluster(id)", 0, 0 },
+    { "Surv(time, status) ~ arm + offset(log(pt))", 1, 0 },
+    { "Surv(time, status) ~ arm + sex", 0, 0 },
+    { "Surv(time, status) ~ arm + sex + ecog", 0, 1 },
+    { "Surv(time, status) ~ factor(big) + age", 0, 0 },
+    { "Surv(start, time, status) ~ arm", 0, 0 },
+    { "Surv(time, status == 2 | resp) ~ 1", 0, 0 },
+    { "Surv(time, resp) ~ sex", 1, 0 },
+    { "Surv(time + 0, status + 0) ~ arm + age", 0, 0 },
+    { "Surv(time) ~ 1", 0, 0 },
+    { "arm ~ age", 0, 0 },
+    { "time ~ arm", 1, 0 },
+};
+
+static void test_parts_same(const onc_frame *df)
+{
+    static const unsigned parts[] = { ONC_MODEL_GROUPS, ONC_MODEL_DESIGN, 0, ONC_MODEL_ALL };
+    size_t c, k;
+
+    for (c = 0; c < sizeof parts_cases / sizeof parts_cases[0]; c++) {
+        onc_model_options opt = { parts_cases[c].weights ? "w" : NULL, NULL, 0,
+                                  parts_cases[c].by_value };
+        onc_exclusions ex_all;
+        onc_model *all = build(df, parts_cases[c].formula, &opt, &ex_all);
+        for (k = 0; k < sizeof parts / sizeof parts[0] && all != NULL; k++) {
+            onc_exclusions ex;
+            onc_model *m = build_parts(df, parts_cases[c].formula, &opt, parts[k], &ex);
+            size_t r;
+            if (m != NULL)
+                check_same_model(all, m, parts[k]);
+            CHECK(ex.n_used == ex_all.n_used && ex.n_excluded == ex_all.n_excluded &&
+                  ex.n_reasons == ex_all.n_reasons);
+            for (r = 0; r < ex.n_reasons && ex.n_reasons == ex_all.n_reasons; r++) {
+                CHECK_STR(ex.reasons[r].reason, ex_all.reasons[r].reason);
+                CHECK(ex.reasons[r].count == ex_all.reasons[r].count &&
+                      same_bytes(ex.reasons[r].rows, ex_all.reasons[r].rows,
+                                 ex.reasons[r].n_rows, sizeof(size_t)));
+            }
+            onc_model_free(m);
+            onc_exclusions_clear(&ex);
+        }
+        onc_model_free(all);
+        onc_exclusions_clear(&ex_all);
+    }
+}
+
+/* The parts alone against R. */
+static void test_parts_golden(const onc_frame *df)
+{
+    static const char *const labels[] = { "arm=Control, sex=F", "arm=Other, sex=M",
+                                          "arm=RFA, sex=M", "arm=TACE, sex=F", "arm=TACE, sex=M" };
+    double sizes[8];
+    onc_model *m;
+    size_t k, i;
+
+    /* Groups without a design matrix: survfit's strata. */
+    m = build_parts(df, "Surv(time, status) ~ arm + sex", NULL, ONC_MODEL_GROUPS, NULL);
+    if (m != NULL) {
+        CHECK(m->p == 0 && m->x == NULL && m->cols == NULL);
+        CHECK(m->n_groups == 5);
+        memset(sizes, 0, sizeof sizes);
+        for (i = 0; i < m->n; i++)
+            if (m->group[i] >= 0 && m->group[i] < 8)
+                sizes[m->group[i]]++;
+        check_vec(sizes, m->n_groups, "m10_n", 0);
+        for (k = 0; k < 5 && k < m->n_groups; k++)
+            CHECK_STR(m->group_labels[k], labels[k]);
+    }
+    onc_model_free(m);
+
+    /* Still coded without a design matrix: levels with no row are found. */
+    m = build_parts(df, "Surv(time, status) ~ arm + age", NULL, ONC_MODEL_GROUPS, NULL);
+    if (m != NULL) {
+        check_rows(m, "m1_rows");
+        check_vec(m->time, m->n, "m1_time", 0);
+        check_vec(m->status, m->n, "m1_status", 0);
+        CHECK(m->n_dropped_levels == 1);
+        if (m->n_dropped_levels == 1)
+            CHECK_STR(m->dropped_levels[0], "arm=Other");
+        CHECK(m->n_groups == 3 && m->n_group_vars == 1);
+    }
+    onc_model_free(m);
+
+    /* A design matrix without groups: model.matrix. */
+    m = build_parts(df, "Surv(time, status) ~ arm * age + factor(ecog)", NULL, ONC_MODEL_DESIGN,
+                    NULL);
+    if (m != NULL) {
+        CHECK(m->p == 7 && m->group == NULL && m->n_groups == 0 && m->group_labels == NULL);
+        check_rows(m, "m2_rows");
+        check_vec(m->x, m->n * m->p, "m2_x", 0);
+        if (m->p == 7)
+            CHECK_STR(m->cols[5].name, "armRFA:age");
+    }
+    onc_model_free(m);
+
+    /* The response evaluated as expressions equals the bare columns:
+    ** time + 0 is time, and status + 0 takes 1/2 to 0/1 as status does. */
+    m = build_parts(df, "Surv(time + 0, status + 0) ~ arm + age", NULL, 0, NULL);
+    if (m != NULL) {
+        CHECK(m->event_coding == ONC_EVENT_ONE_TWO);
+        check_rows(m, "m1_rows");
+        check_vec(m->time, m->n, "m1_time", 0);
+        check_vec(m->status, m->n, "m1_status", 0);
+    }
+    onc_model_free(m);
+
+    /* A logical event column read in place: R's Surv(time, resp) counts
+    ** TRUE as the event; rows 4 and 7 (resp NA) are left out. */
+    m = build_parts(df, "Surv(time, resp) ~ 1", NULL, ONC_MODEL_GROUPS, NULL);
+    if (m != NULL) {
+        CHECK(m->event_coding == ONC_EVENT_LOGICAL && m->n == N - 2);
+        for (i = 0; i < m->n; i++)
+            CHECK(m->status[i] == d_resp[m->row[i] - 1] && m->time[i] == d_time[m->row[i] - 1]);
+    }
+    onc_model_free(m);
+}
+
+/* Errors are the same with or without the parts that are left out, except
+** the design matrix's column cap; unknown parts are a usage error. */
+static void test_parts_errors(const onc_frame *df)
+{
+    static const onc_ref_level bad = { "arm", "Placebo" };
+    onc_model_options opt = { NULL, &bad, 1, 0 };
+    size_t n = ONC_MODEL_MAX_COLUMNS + 2, i;
+    double *x = malloc(n * sizeof *x);
+    onc_frame *wide = NULL;
+    onc_formula *f = NULL;
+    onc_model *m = NULL;
+    onc_error err;
+
+    CHECK(onc_formula_parse("Surv(time, status) ~ arm", &f, &err) == ONC_OK);
+    CHECK(onc_model_build_parts(df, f, &opt, ONC_MODEL_GROUPS, &m, NULL, &err) == ONC_ERR_USAGE);
+    CHECK(m == NULL && strstr(err.message, "reference level 'Placebo' is not a level of 'arm'"));
+    CHECK(onc_model_build_parts(df, f, NULL, 4, &m, NULL, &err) == ONC_ERR_USAGE);
+    CHECK(m == NULL && strstr(err.message, "unknown parts") != NULL);
+    CHECK(onc_model_build_parts(df, f, NULL, ONC_MODEL_ALL, NULL, NULL, &err) == ONC_ERR_USAGE);
+    onc_formula_free(f);
+    f = NULL;
+
+    /* ~ factor(x) with 10002 levels: too wide for a design matrix, but
+    ** 10002 groups are fine. */
+    for (i = 0; x != NULL && i < n; i++)
+        x[i] = (double)i;
+    CHECK(x != NULL && onc_frame_new(n, &wide) == ONC_OK);
+    CHECK(onc_frame_add_numeric(wide, "x", ONC_COL_NUMBER, x, NULL) == ONC_OK);
+    CHECK(onc_formula_parse("~ factor(x)", &f, &err) == ONC_OK);
+    CHECK(onc_model_build_parts(wide, f, NULL, ONC_MODEL_DESIGN, &m, NULL, &err) == ONC_ERR_LIMIT);
+    CHECK(m == NULL);
+    CHECK(onc_model_build_parts(wide, f, NULL, ONC_MODEL_GROUPS, &m, NULL, &err) == ONC_OK);
+    if (m != NULL) {
+        CHECK(m->n_groups == n && m->p == 0);
+        CHECK_STR(m->group_labels[n - 1], "x=10001");
+        CHECK(m->group[0] == 0 && m->group[n - 1] == (int32_t)(n - 1));
+    }
+    onc_model_free(m);
+    onc_formula_free(f);
+    onc_frame_free(wide);
+    free(x);
+}
+
 /* More design columns than ONC_MODEL_MAX_COLUMNS is ONC_ERR_LIMIT. */
 static void test_column_cap(void)
 {
@@ -648,6 +918,9 @@ int main(void)
         test_strata_cluster_offset(df);
         test_groups(df);
         test_responses(df);
+        test_parts_same(df);
+        test_parts_golden(df);
+        test_parts_errors(df);
     }
     test_single_level();
     test_reasons();
