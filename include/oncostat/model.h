@@ -163,7 +163,9 @@ onc_status onc_model_build(const onc_frame *df, const onc_formula *f,
 ** and the errors, except that without ONC_MODEL_DESIGN there is no
 ** ONC_MODEL_MAX_COLUMNS limit, and without ONC_MODEL_GROUPS a reference
 ** level is not checked for a numeric variable that only groups would
-** have used.  Unknown bits in `parts` are ONC_ERR_USAGE.
+** have used.  Unknown bits in `parts` are ONC_ERR_USAGE.  (A parameter
+** rather than a field of onc_model_options, so that options initialised
+** field by field in order keep their meaning and keep compiling cleanly.)
 **
 **   onc_model_build_parts(df, f, &opt, ONC_MODEL_GROUPS, &m, &ex, &err);
 */

@@ -235,7 +235,8 @@ static inline void conc_add(double *t, size_t size, size_t k, double v)
 typedef struct conc_piece {
     const cox_prep *pp;
     const conc_plan *cp;
-    const onc_sorted *sorted;  /* by x: positions, or group codes when
+    const uint64_t *key;       /* sorted keys of x */
+    const uint32_t *payload;   /* with them: positions, or group codes when
                                   `direct` */
     int direct;                /* unweighted right-censored data without
                                   clusters: the payload is the item's code,
@@ -255,7 +256,7 @@ typedef struct conc_piece {
 /* The item at sorted index k. */
 static inline conc_item conc_get(const conc_piece *pc, size_t k)
 {
-    uint32_t payload = onc_sorted_payload(pc->sorted, k);
+    uint32_t payload = pc->payload[k];
     conc_item it;
 
     if (pc->direct) {
@@ -273,7 +274,7 @@ static inline void conc_prefetch(const conc_piece *pc, size_t k)
 {
 #if defined(__GNUC__)
     if (!pc->direct)
-        __builtin_prefetch(&pc->cp->item[onc_sorted_payload(pc->sorted, k)]);
+        __builtin_prefetch(&pc->cp->item[pc->payload[k]]);
 #else
     (void)pc;
     (void)k;
@@ -383,7 +384,7 @@ static void conc_block(conc_piece *pc, double *t_all, double *t_ev,
 static void *conc_sweep(void *arg)
 {
     conc_piece *pc = arg;
-    const onc_sorted *s = pc->sorted;
+    const uint64_t *key = pc->key;
     size_t G = pc->cp->n_groups ? pc->cp->n_groups : 1;
     double *t_all = onc_callocarray(G, sizeof *t_all);
     double *t_ev = onc_callocarray(G, sizeof *t_ev);
@@ -396,11 +397,11 @@ static void *conc_sweep(void *arg)
     if (!pc->descending) {
         size_t k = pc->k0;
         while (k < pc->k1) {
-            uint64_t key = onc_sorted_key(s, k);
+            uint64_t kv = key[k];
             size_t e = k + 1;
             if (k + 16 < pc->k1)
                 conc_prefetch(pc, k + 16);
-            while (e < pc->k1 && onc_sorted_key(s, e) == key)
+            while (e < pc->k1 && key[e] == kv)
                 e++;
             conc_block(pc, t_all, t_ev, blockw, k, e);
             k = e;
@@ -408,11 +409,11 @@ static void *conc_sweep(void *arg)
     } else {
         size_t k = pc->k1;
         while (k > pc->k0) {
-            uint64_t key = onc_sorted_key(s, k - 1);
+            uint64_t kv = key[k - 1];
             size_t b = k - 1;
             if (b >= pc->k0 + 16)
                 conc_prefetch(pc, b - 16);
-            while (b > pc->k0 && onc_sorted_key(s, b - 1) == key)
+            while (b > pc->k0 && key[b - 1] == kv)
                 b--;
             conc_block(pc, t_all, t_ev, blockw, b, k);
             k = b;
@@ -443,18 +444,17 @@ onc_status cox_concordance_prep(const cox_prep *pp, const double *x,
 {
     size_t n = pp->n, i, k, split;
     conc_plan cp;
-    onc_sorted s;
     conc_piece piece[2];
+    uint64_t *skey = NULL;
+    uint32_t *spay = NULL, *codes = NULL;
     double cnt[5] = {0, 0, 0, 0, 0};
     double *ia = NULL, *ib = NULL, *dfb = NULL;
     double npair, somer, var = 0, tied_y = 0;
-    uint64_t first, varying = 0;
     onc_status st = ONC_OK;
     pthread_t thread;
     int threaded = 0, direct;
 
     memset(out, 0, sizeof *out);
-    memset(&s, 0, sizeof s);
     out->n = n;
     if (n > ONC_SORT_MAX_N)
         return ONC_ERR_NOMEM;
@@ -466,32 +466,34 @@ onc_status cox_concordance_prep(const cox_prep *pp, const double *x,
     if (ia == NULL || ib == NULL)
         goto nomem;
 
-    /* positions in ascending order of x */
-    first = onc_sort_key(x[0]);
-    for (i = 1; i < n; i++)
-        varying |= onc_sort_key(x[i]) ^ first;
+    /* positions (or, when direct, the items themselves) by ascending x */
     direct = !pp->has_weights && !pp->counting && cluster == NULL;
-    onc_sort_init(&s, n, first, varying,
-                  direct ? (uint32_t)(cp.n_groups - 1) | CONC_EVENT_BIT
-                         : (uint32_t)(n - 1));
-    if (onc_sort_alloc(&s) != 0)
+    if (direct) {
+        codes = onc_mallocarray(n, sizeof *codes);
+        if (codes == NULL)
+            goto nomem;
+        for (i = 0; i < n; i++)
+            codes[i] = cp.item[i].code;
+    }
+    st = cox_sort_doubles(x, codes, n, n_threads, &skey, &spay);
+    free(codes);
+    codes = NULL;
+    if (st != ONC_OK)
         goto nomem;
-    for (i = 0; i < n; i++)
-        onc_sort_put(&s, i, onc_sort_key(x[i]), direct ? cp.item[i].code : (uint32_t)i);
-    onc_sort_run(&s);
 
     /* two halves split between blocks of equal x */
     split = n;
     if (n >= CONC_SPLIT_MIN) {
         split = n / 2;
-        while (split < n && onc_sorted_key(&s, split) == onc_sorted_key(&s, split - 1))
+        while (split < n && skey[split] == skey[split - 1])
             split++;
     }
     memset(piece, 0, sizeof piece);
     for (k = 0; k < 2; k++) {
         piece[k].pp = pp;
         piece[k].cp = &cp;
-        piece[k].sorted = &s;
+        piece[k].key = skey;
+        piece[k].payload = spay;
         piece[k].direct = direct;
         piece[k].ia = ia;
         piece[k].ib = ib;
@@ -526,7 +528,7 @@ onc_status cox_concordance_prep(const cox_prep *pp, const double *x,
             if (dfb == NULL)
                 goto nomem;
             for (k = 0; k < n; k++)
-                dfb[cluster[onc_sorted_payload(&s, k)]] +=
+                dfb[cluster[spay[k]]] +=
                     ia[k] / npair - (somer / npair) * ib[k];
             for (i = 0; i < nclus; i++)
                 var += dfb[i] * dfb[i];
@@ -560,7 +562,8 @@ nomem:
     st = ONC_ERR_NOMEM;
 cleanup:
     conc_plan_free(&cp);
-    onc_sort_free(&s);
+    free(skey);
+    free(spay);
     free(ia);
     free(ib);
     free(dfb);

@@ -295,36 +295,27 @@ double cox_wald_quadratic(const double *a, const double *b, size_t p,
 ** ascending order into uniq (*n_uniq of them).  -0.0 counts as 0.0.
 */
 static onc_status cox_timefix_sort(const double *v, size_t m, size_t *ord,
-                                   double *uniq, size_t *n_uniq)
+                                   double *uniq, size_t *n_uniq, int n_threads)
 {
-    onc_sorted s;
-    uint64_t first, varying = 0, prev = 0;
+    uint64_t *key = NULL, prev = 0;
+    uint32_t *pay = NULL;
     size_t i, nu = 0;
+    onc_status st;
 
     *n_uniq = 0;
     if (m == 0)
         return ONC_OK;
-    if (m > ONC_SORT_MAX_N)
-        return ONC_ERR_LIMIT;
-    first = onc_sort_key(v[0]);
-    for (i = 1; i < m; i++)
-        varying |= onc_sort_key(v[i]) ^ first;
-    onc_sort_init(&s, m, first, varying, (uint32_t)(m - 1));
-    if (onc_sort_alloc(&s) != 0) {
-        onc_sort_free(&s);
-        return ONC_ERR_NOMEM;
-    }
-    for (i = 0; i < m; i++)
-        onc_sort_put(&s, i, onc_sort_key(v[i]), (uint32_t)i);
-    onc_sort_run(&s);
+    st = cox_sort_doubles(v, NULL, m, n_threads, &key, &pay);
+    if (st != ONC_OK)
+        return st;
     for (i = 0; i < m; i++) {
-        uint64_t key = onc_sorted_key(&s, i);
-        ord[i] = onc_sorted_payload(&s, i);
-        if (nu == 0 || key != prev)
-            uniq[nu++] = onc_sort_key_value(key);
-        prev = key;
+        ord[i] = pay[i];
+        if (nu == 0 || key[i] != prev)
+            uniq[nu++] = onc_sort_key_value(key[i]);
+        prev = key[i];
     }
-    onc_sort_free(&s);
+    free(key);
+    free(pay);
     *n_uniq = nu;
     return ONC_OK;
 }
@@ -336,25 +327,34 @@ static onc_status cox_timefix_sort(const double *v, size_t m, size_t *ord,
 */
 onc_status cox_timefix(const double *start, const double *stop, size_t n,
                        double *out_start, double *out_stop,
-                       size_t *stop_order, size_t *start_order, onc_error *err)
+                       size_t *stop_order, size_t *start_order, int n_threads,
+                       onc_error *err)
 {
     size_t m = start ? 2 * n : n, i, nu = 0, nc, lo, hi;
     double *all = NULL, *cut = NULL, mean_abs = 0, tol = sqrt(DBL_EPSILON);
-    size_t *ord = NULL;
+    const double *vals = stop;
+    size_t *ord = NULL, *order = NULL;
     onc_status st = ONC_OK;
     int any_tied = 0;
 
-    all = onc_mallocarray(m ? m : 1, sizeof *all);
-    ord = onc_mallocarray(m ? m : 1, sizeof *ord);
-    if (all == NULL || ord == NULL) {
+    /* right-censored data sort the stop times in place of a merged copy,
+    ** straight into stop_order */
+    if (start != NULL || stop_order == NULL)
+        ord = onc_mallocarray(m ? m : 1, sizeof *ord);
+    order = ord != NULL ? ord : stop_order;
+    if (start != NULL) {
+        all = onc_mallocarray(m ? m : 1, sizeof *all);
+        if (all != NULL)
+            for (i = 0; i < n; i++) {
+                all[i] = stop[i];
+                all[n + i] = start[i];
+            }
+        vals = all;
+    }
+    if (order == NULL || vals == NULL) {
         st = onc_error_set(err, ONC_ERR_NOMEM, NULL, 0, 0, NULL,
                            "out of memory sorting %zu times", m);
         goto cleanup;
-    }
-    for (i = 0; i < n; i++) {
-        all[i] = stop[i];
-        if (start)
-            all[n + i] = start[i];
     }
     /* the sort hands back the values in order as well as the rows, so the
     ** distinct values below are read sequentially */
@@ -364,7 +364,7 @@ onc_status cox_timefix(const double *start, const double *stop, size_t n,
                            "out of memory sorting times");
         goto cleanup;
     }
-    st = cox_timefix_sort(all, m, ord, cut, &nu);
+    st = cox_timefix_sort(vals, m, order, cut, &nu, n_threads);
     if (st != ONC_OK) {
         onc_error_set(err, st, NULL, 0, 0, NULL, st == ONC_ERR_LIMIT
                       ? "%zu times exceed the limit of the sort"
@@ -373,16 +373,16 @@ onc_status cox_timefix(const double *start, const double *stop, size_t n,
     }
     /* the merged order holds the orders of the stop and start times; the
     ** correction below is monotone, so they stay valid after it */
-    if (stop_order != NULL || start_order != NULL) {
+    if (order != stop_order && (stop_order != NULL || start_order != NULL)) {
         size_t a = 0, b = 0;
         for (i = 0; i < m; i++) {
-            if (ord[i] < n) {
+            if (order[i] < n) {
                 if (stop_order)
-                    stop_order[a] = ord[i];
+                    stop_order[a] = order[i];
                 a++;
             } else {
                 if (start_order)
-                    start_order[b] = ord[i] - n;
+                    start_order[b] = order[i] - n;
                 b++;
             }
         }
@@ -545,6 +545,13 @@ static onc_status cox_validate(const onc_cox_data *d, onc_error *err)
 onc_status cox_prep_build(const onc_cox_data *d, int timefix, cox_prep **out,
                           onc_error *err)
 {
+    return cox_prep_build_threads(d, timefix, 0, out, err);
+}
+
+onc_status cox_prep_build_threads(const onc_cox_data *d, int timefix,
+                                  int n_threads, cox_prep **out,
+                                  onc_error *err)
+{
     cox_prep *pp = NULL;
     double *tstop = NULL, *tstart = NULL;
     size_t *pos_of_row = NULL;
@@ -579,7 +586,7 @@ onc_status cox_prep_build(const onc_cox_data *d, int timefix, cox_prep **out,
     ** start_order for now) */
     if (timefix) {
         st = cox_timefix(d->start, d->stop, n, tstart, tstop, pp->row,
-                         pp->start_order, err);
+                         pp->start_order, n_threads, err);
         if (st != ONC_OK)
             goto fail;
     } else {
@@ -804,8 +811,8 @@ static int cox_all_finite(const double *v, size_t m)
 typedef struct cox_nr_ctx {
     const cox_prep *pp;
     onc_cox_ties ties;
-    double *eta, *risk;
-    double *work;             /* cox_breslow_efron_worksize(p) */
+    double *eta;              /* n, exact ties */
+    cox_derivs_ws *ws;        /* Breslow and Efron */
     int nomem;
 } cox_nr_ctx;
 
@@ -822,7 +829,7 @@ static double cox_nr_eval(cox_nr_ctx *c, const double *beta, double *u,
         return lk;
     }
     return cox_breslow_efron_derivs(c->pp, c->ties == ONC_TIES_EFRON, beta,
-                                    u, imat, c->eta, c->risk, c->work);
+                                    u, imat, c->ws);
 }
 
 
@@ -1309,7 +1316,8 @@ onc_status cox_fit_model_threads(const onc_cox_data *d,
     cox_prep *pp = NULL;
     onc_cox_fit *fit = NULL;
     double *beta = NULL, *u = NULL, *imat = NULL, *work = NULL;
-    double *eta = NULL, *risk = NULL, *bework = NULL;
+    double *eta = NULL;
+    cox_derivs_ws *ws = NULL;
     cox_nr_ctx ctx;
     cox_nr_result res;
     cox_nr_style style;
@@ -1356,7 +1364,7 @@ onc_status cox_fit_model_threads(const onc_cox_data *d,
                                  "available with Firth's penalty");
     }
 
-    st = cox_prep_build(d, o.timefix, &pp, err);
+    st = cox_prep_build_threads(d, o.timefix, n_threads, &pp, err);
     if (st != ONC_OK)
         return st;
     n = pp->n;
@@ -1401,19 +1409,19 @@ onc_status cox_fit_model_threads(const onc_cox_data *d,
         u = onc_callocarray(q, sizeof *u);
         imat = onc_callocarray(q * q, sizeof *imat);
         work = onc_callocarray(3 * q, sizeof *work);
-        eta = onc_mallocarray(n, sizeof *eta);
-        risk = onc_mallocarray(n, sizeof *risk);
-        bework = onc_mallocarray(cox_breslow_efron_worksize(p), sizeof *bework);
+        if (o.ties == ONC_TIES_EXACT)
+            eta = onc_mallocarray(n, sizeof *eta);
+        else
+            ws = cox_derivs_ws_new(pp, n_threads);
         if (beta == NULL || u == NULL || imat == NULL || work == NULL ||
-            eta == NULL || risk == NULL || bework == NULL)
+            (eta == NULL && ws == NULL))
             goto nomem;
         for (j = 0; j < p; j++)
             beta[j] = o.init ? o.init[j] / pp->scale[j] : 0;
         ctx.pp = pp;
         ctx.ties = o.ties;
         ctx.eta = eta;
-        ctx.risk = risk;
-        ctx.work = bework;
+        ctx.ws = ws;
         ctx.nomem = 0;
         /* a null model only evaluates the likelihood */
         cox_newton(&ctx, style, p == 0 ? 0 : o.max_iter, o.eps, o.toler_chol,
@@ -1530,8 +1538,7 @@ cleanup:
     free(imat);
     free(work);
     free(eta);
-    free(risk);
-    free(bework);
+    cox_derivs_ws_free(ws);
     cox_prep_free(pp);
     if (st == ONC_OK)
         *out = fit;

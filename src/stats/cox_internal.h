@@ -64,6 +64,10 @@ onc_status cox_fit_model_threads(const onc_cox_data *d,
 ** `need_x` = 0 skips the covariate copy (concordance-only uses). */
 onc_status cox_prep_build(const onc_cox_data *d, int timefix, cox_prep **out,
                           onc_error *err);
+/* The same with at most n_threads threads (0 = one per processor). */
+onc_status cox_prep_build_threads(const onc_cox_data *d, int timefix,
+                                  int n_threads, cox_prep **out,
+                                  onc_error *err);
 void cox_prep_free(cox_prep *pp);
 
 /* The linear predictor of a stratum is shifted so that its largest value is
@@ -73,16 +77,19 @@ void cox_prep_free(cox_prep *pp);
 
 /*
 ** Log partial likelihood, score and information for Breslow/Efron
-** (cox_derivs.c) at
-** `beta` (in the working, scaled coordinates).  u: p; imat: p x p (full,
-** symmetric).  `eta` and `risk` are n-element scratch arrays, `work` holds
-** cox_breslow_efron_worksize(p) doubles.  Returns the log-likelihood (may be
+** (cox_derivs.c) at `beta` (in the working, scaled coordinates).  u: p;
+** imat: p x p (full, symmetric).  The workspace holds the n-element scratch
+** arrays and decides, from the data alone, whether large right-censored
+** data are split between two threads (n_threads: at most this many, 0 =
+** one per online processor).  Returns the log-likelihood (may be
 ** non-finite).
 */
-size_t cox_breslow_efron_worksize(size_t p);
+typedef struct cox_derivs_ws cox_derivs_ws;
+cox_derivs_ws *cox_derivs_ws_new(const cox_prep *pp, int n_threads);
+void cox_derivs_ws_free(cox_derivs_ws *ws);
 double cox_breslow_efron_derivs(const cox_prep *pp, int efron,
                                 const double *beta, double *u, double *imat,
-                                double *eta, double *risk, double *work);
+                                cox_derivs_ws *ws);
 
 /* Exact (discrete) likelihood, same contract; returns NaN with *nomem set
 ** when scratch space cannot be had. */
@@ -109,6 +116,18 @@ onc_status cox_radix_order(const double *keys, size_t n, size_t *order,
 /* The same for 32-bit integer keys. */
 onc_status cox_radix_order_int(const int32_t *keys, size_t n, size_t *order,
                                int presorted);
+
+/*
+** Ascending order of v[0..n) (no NaN) by the radix sort of stats/sort.c, on
+** two threads for large n (cox_sort.c): *key_out receives the n sorted keys
+** (onc_sort_key of the values), *payload_out the payloads moved with them
+** (payload[i], or i when payload is NULL).  Equal values keep their input
+** order.  Both arrays are the caller's to free.  ONC_ERR_NOMEM,
+** ONC_ERR_LIMIT beyond ONC_SORT_MAX_N.  n_threads as cox_fit_model_threads.
+*/
+onc_status cox_sort_doubles(const double *v, const uint32_t *payload, size_t n,
+                            int n_threads, uint64_t **key_out,
+                            uint32_t **payload_out);
 
 /* Chi-square upper tail, P(X > x) with df degrees of freedom (NaN-safe). */
 double cox_chisq_p(double x, double df);
@@ -147,6 +166,7 @@ onc_status cox_cluster_index(const cox_prep *pp, const int32_t *cluster,
 ** start time, which the correction preserves. */
 onc_status cox_timefix(const double *start, const double *stop, size_t n,
                        double *out_start, double *out_stop,
-                       size_t *stop_order, size_t *start_order, onc_error *err);
+                       size_t *stop_order, size_t *start_order, int n_threads,
+                       onc_error *err);
 
 #endif

@@ -8,12 +8,14 @@
 ** table below names the cases, and each case is checked in full.
 */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
 #include "oncostat/cox.h"
+#include "stats/cox_internal.h"
 
 #define GOLDEN "tests/golden/stats/cox_fit.txt"
 
@@ -385,6 +387,106 @@ static void check_null(golden *g)
     }
 }
 
+/*
+** Large data from the formula of tests/golden/stats/cox_fit.R (n = 80000,
+** heavy ties): the fit splits them between two threads.  Checked with one
+** and with two threads, which must agree exactly.
+*/
+static void check_big(golden *g)
+{
+    enum { NB = 80000 };
+    static const struct {
+        const char *name;
+        onc_cox_ties ties;
+        int strata_weights;
+    } bigs[] = {
+        {"bigf_efron", ONC_TIES_EFRON, 0},
+        {"bigf_breslow", ONC_TIES_BRESLOW, 0},
+        {"bigf_strata_weights", ONC_TIES_EFRON, 1},
+    };
+    double *x = malloc(3 * NB * sizeof *x), *t = malloc(NB * sizeof *t);
+    double *s = malloc(NB * sizeof *s), *w = malloc(NB * sizeof *w);
+    int32_t *grp = malloc(NB * sizeof *grp);
+    size_t b, j, k, m;
+    uint64_t i;
+
+    for (i = 0; i < NB; i++) {
+        x[i] = (double)((i * 7919) % 1000) / 100 - 5;
+        x[NB + i] = (double)(i % 2);
+        x[2 * NB + i] = (double)((i * 104729) % 97) / 10;
+        grp[i] = (int32_t)(i % 5);
+        w[i] = 1 + (double)(i % 3) / 2;
+        t[i] = floor(((double)((i * 31337) % 997) + 300 * x[NB + i] +
+                      3 * (double)((i * 7919) % 1000) / 10) / 7) + 1;
+        s[i] = ((i * 13) % 10) < 7;
+    }
+    for (b = 0; b < sizeof bigs / sizeof bigs[0]; b++) {
+        const char *c = bigs[b].name;
+        onc_cox_data d;
+        onc_cox_options o;
+        onc_cox_fit *f1 = NULL, *f2 = NULL;
+        onc_error err;
+        const double *want;
+
+        memset(&d, 0, sizeof d);
+        d.n = NB;
+        d.p = 3;
+        d.x = x;
+        d.stop = t;
+        d.status = s;
+        if (bigs[b].strata_weights) {
+            d.strata = grp;
+            d.weights = w;
+        }
+        onc_cox_options_init(&o);
+        o.ties = bigs[b].ties;
+        o.robust = ONC_ROBUST_OFF;
+        CHECK(cox_fit_model_threads(&d, &o, 1, &f1, &err) == ONC_OK);
+        CHECK(cox_fit_model_threads(&d, &o, 2, &f2, &err) == ONC_OK);
+        if (f1 == NULL || f2 == NULL) {
+            onc_cox_fit_free(f1);
+            onc_cox_fit_free(f2);
+            continue;
+        }
+        want = get(g, c, "coef", &m);
+        for (j = 0; j < 3 && want != NULL; j++)
+            CHECK_REL(f1->coef[j], want[j], TOL_COEF);
+        want = get(g, c, "var", &m);
+        for (k = 0; k < 9 && want != NULL; k++)
+            CHECK_REL(f1->var[k], want[k], TOL_COEF);
+        want = get(g, c, "loglik", &m);
+        if (want != NULL) {
+            CHECK_REL(f1->loglik[0], want[0], TOL_COEF);
+            CHECK_REL(f1->loglik[1], want[1], TOL_COEF);
+        }
+        want = get(g, c, "score", &m);
+        if (want != NULL)
+            CHECK_REL(f1->score_stat, want[0], TOL_TEST);
+        want = get(g, c, "iter", &m);
+        if (want != NULL)
+            CHECK(f1->iterations == (int)want[0]);
+        want = get(g, c, "conc", &m);
+        if (want != NULL) {
+            CHECK_REL(f1->concordance, want[0], 1e-12);
+            CHECK_REL(f1->concordance_se, want[1], 1e-10);
+        }
+        /* the thread count changes nothing */
+        for (j = 0; j < 3; j++)
+            CHECK(f1->coef[j] == f2->coef[j]);
+        for (k = 0; k < 9; k++)
+            CHECK(f1->var[k] == f2->var[k]);
+        CHECK(f1->loglik[1] == f2->loglik[1]);
+        CHECK(f1->concordance == f2->concordance && f1->concordance_se == f2->concordance_se);
+        onc_cox_fit_free(f1);
+        onc_cox_fit_free(f2);
+    }
+    free(x);
+    free(t);
+    free(s);
+    free(w);
+    free(grp);
+}
+
 int main(void)
 {
     golden *g;
@@ -396,6 +498,7 @@ int main(void)
         run_case(g, cases[i].name, cases[i].tol_var);
     check_textbook(g);
     check_null(g);
+    check_big(g);
     check_errors();
     golden_free(g);
     return harness_finish();

@@ -199,6 +199,34 @@ put("null_lungstrat_loglik",
 put("null_heart_loglik",
     coxph(Surv(start, stop, event) ~ 1, heart)$loglik)
 
+# large data from a formula that test_cox_fit.c repeats (no data stored):
+# n = 80000 rows are split between two threads by the fit; heavy ties
+nb <- 80000
+ib <- as.numeric(seq_len(nb) - 1)
+bigf <- data.frame(x1 = ((ib * 7919) %% 1000) / 100 - 5,
+                   x2 = ib %% 2,
+                   x3 = ((ib * 104729) %% 97) / 10,
+                   grp = ib %% 5,
+                   w = 1 + (ib %% 3) / 2)
+bigf$time <- floor((((ib * 31337) %% 997) + 300 * bigf$x2 +
+                    3 * ((ib * 7919) %% 1000) / 10) / 7) + 1
+bigf$status <- as.numeric(((ib * 13) %% 10) < 7)
+put_big <- function(name, fit) {
+  k <- function(s) paste0(name, "_", s)
+  put(k("coef"), coef(fit))
+  put(k("var"), if (is.null(fit$naive.var)) fit$var else fit$naive.var)
+  put(k("loglik"), fit$loglik)
+  put(k("score"), fit$score)
+  put(k("iter"), fit$iter)
+  put(k("conc"), fit$concordance[c("concordance", "std")])
+}
+put_big("bigf_efron", coxph(Surv(time, status) ~ x1 + x2 + x3, bigf))
+put_big("bigf_breslow", coxph(Surv(time, status) ~ x1 + x2 + x3, bigf,
+                              ties = "breslow"))
+put_big("bigf_strata_weights",
+        coxph(Surv(time, status) ~ x1 + x2 + x3 + strata(grp), bigf,
+              weights = w, robust = FALSE))
+
 put("cases", seq_along(cases))
 writeLines(paste("# cases:", paste(cases, collapse = " ")), con)
 close(con)
